@@ -1,0 +1,72 @@
+"""Engines for the API (read-only, snapshot per request) and for the loader (owner)."""
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _sqlite_read_only_url(url: str) -> str:
+    """The same SQLite file opened with mode=ro, so the API cannot write by construction."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return url
+    return str(parsed.set(database=f"file:{database}?mode=ro&uri=true"))
+
+
+def _install_sqlite_hooks(engine: Engine, *, writer: bool) -> None:
+    """Foreign keys on; explicit BEGIN so that every request reads one consistent snapshot.
+
+    pysqlite starts transactions only before writes; the recipe in SQLAlchemy's SQLite
+    dialect docs hands transaction control back to SQLAlchemy.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        if writer:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+def make_engine(
+    url: str,
+    *,
+    writer: bool = False,
+    statement_timeout_ms: int = 5000,
+    connect_timeout_s: int = 3,
+    pool_size: int = 5,
+) -> Engine:
+    """Create an engine; `writer=False` gives the API's read-only, snapshot-per-transaction one."""
+    if is_sqlite(url):
+        engine = create_engine(
+            url if writer else _sqlite_read_only_url(url),
+            connect_args={"check_same_thread": False},
+            pool_size=pool_size,
+        )
+        _install_sqlite_hooks(engine, writer=writer)
+        return engine
+    options = f"-c statement_timeout={statement_timeout_ms}"
+    if not writer:
+        options += " -c default_transaction_read_only=on"
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=connect_timeout_s,
+        isolation_level="READ COMMITTED" if writer else "REPEATABLE READ",
+        connect_args={"connect_timeout": connect_timeout_s, "options": options},
+    )

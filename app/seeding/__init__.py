@@ -1,0 +1,1 @@
+"""Curated seed files -> validated records -> rows in the database."""

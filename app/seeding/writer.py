@@ -1,0 +1,175 @@
+"""Make the database match the seeds: insert, update and delete, in the caller's transaction."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, bindparam, select, text
+
+from app.models import Base
+from app.search_text import normalize
+from app.seeding.rows import TABLE_ORDER, Row
+
+# Columns that identify a row; every other column (but a surrogate id) is compared as its value.
+KEYS: dict[str, tuple[str, ...]] = {
+    "sources": ("id",),
+    "organizations": ("id",),
+    "organization_aliases": ("organization_id", "alias"),
+    "initiatives": ("id",),
+    "initiative_countries": ("initiative_id", "country"),
+    "initiative_sectors": ("initiative_id", "sector"),
+    "initiative_participants": ("initiative_id", "organization_id", "role"),
+    "mous": ("id",),
+    "mou_parties": ("mou_id", "organization_id"),
+    "mou_witnesses": ("mou_id", "position"),
+    "pledges": ("id",),
+    "pledge_countries": ("pledge_id", "country"),
+    "citations": ("source_id", "initiative_id", "mou_id", "pledge_id", "quote"),
+    "search_documents": ("resource", "record_id"),
+}
+SURROGATE = {"citations": "id", "search_documents": "id"}
+
+
+@dataclass
+class Counts:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inserted or self.updated or self.deleted)
+
+
+def _columns(table: Table) -> list[str]:
+    skip = {SURROGATE.get(table.name), "tsv"}
+    return [c.name for c in table.columns if c.name not in skip]
+
+
+def _key(row: Row, names: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(row[n] for n in names)
+
+
+def _parent_depth(rows: dict[tuple[Any, ...], Row]) -> dict[str, int]:
+    parents = {row["id"]: row["parent_id"] for row in rows.values()}
+    depth: dict[str, int] = {}
+    for org in parents:
+        d, current, seen = 0, parents.get(org), {org}
+        while current is not None and current not in seen:
+            seen.add(current)
+            d += 1
+            current = parents.get(current)
+        depth[org] = d
+    return depth
+
+
+def apply_rows(conn: Connection, desired: dict[str, list[Row]]) -> dict[str, Counts]:
+    """Write the difference between the tables and `desired`; return counts per table."""
+    tables = Base.metadata.tables
+    counts = {name: Counts() for name in TABLE_ORDER}
+    existing: dict[str, dict[tuple[Any, ...], Row]] = {}
+    wanted: dict[str, dict[tuple[Any, ...], Row]] = {}
+    for name in TABLE_ORDER:
+        table, keys = tables[name], KEYS[name]
+        cols = _columns(table)
+        existing[name] = {
+            _key(r, keys): r
+            for r in (dict(m) for m in conn.execute(select(*[table.c[c] for c in cols])).mappings())
+        }
+        wanted[name] = {_key(r, keys): r for r in desired[name]}
+
+    # Inserts and updates, parents before children.
+    for name in TABLE_ORDER:
+        table, keys = tables[name], KEYS[name]
+        new = [row for k, row in wanted[name].items() if k not in existing[name]]
+        if name == "organizations":
+            depth = _parent_depth(wanted[name])
+            new.sort(key=lambda r: depth[r["id"]])
+        if new:
+            conn.execute(table.insert(), new)
+        changed = [
+            row
+            for k, row in wanted[name].items()
+            if k in existing[name] and existing[name][k] != row
+        ]
+        if changed:
+            where = and_(*[table.c[k] == bindparam(f"k_{k}") for k in keys])
+            values = {c: bindparam(f"v_{c}") for c in _columns(table) if c not in keys}
+            conn.execute(
+                table.update().where(where).values(values),
+                [
+                    {**{f"k_{k}": r[k] for k in keys}, **{f"v_{c}": r[c] for c in values}}
+                    for r in changed
+                ],
+            )
+        counts[name].inserted, counts[name].updated = len(new), len(changed)
+
+    # Deletes, children before parents.
+    for name in reversed(TABLE_ORDER):
+        table, keys = tables[name], KEYS[name]
+        gone = [k for k in existing[name] if k not in wanted[name]]
+        if name == "organizations":
+            depth = _parent_depth(existing[name])
+            gone.sort(key=lambda k: -depth[k[0]])
+        for start in range(0, len(gone), 500):
+            batch = gone[start : start + 500]
+            if len(keys) == 1:
+                conn.execute(table.delete().where(table.c[keys[0]].in_([k[0] for k in batch])))
+            else:
+                for key in batch:
+                    conn.execute(
+                        table.delete().where(
+                            and_(
+                                *[
+                                    table.c[k].is_(None) if v is None else table.c[k] == v
+                                    for k, v in zip(keys, key, strict=True)
+                                ]
+                            )
+                        )
+                    )
+        counts[name].deleted = len(gone)
+
+    if counts["search_documents"].changed:
+        refresh_search_index(conn, desired["search_documents"])
+    if (
+        any(c.changed for c in counts.values())
+        or not conn.execute(text("SELECT 1 FROM dataset WHERE id = 1")).first()
+    ):
+        bump_version(conn)
+    return counts
+
+
+def refresh_search_index(conn: Connection, docs: list[Row]) -> None:
+    """Bring the engine's full-text index in line with search_documents."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+        return
+    conn.execute(
+        text(
+            "UPDATE search_documents SET tsv = setweight(to_tsvector('simple', :n), 'A')"
+            " || setweight(to_tsvector('simple', :b), 'B') WHERE resource = :r AND record_id = :i"
+        ),
+        [
+            {
+                "r": d["resource"],
+                "i": d["record_id"],
+                "n": normalize(d["name"]),
+                "b": normalize(d["body"]),
+            }
+            for d in docs
+        ],
+    )
+
+
+def bump_version(conn: Connection) -> int:
+    """Increase the dataset version; every ETag changes with it."""
+    dataset = Base.metadata.tables["dataset"]
+    now = datetime.now(UTC)
+    current = conn.execute(select(dataset.c.version).where(dataset.c.id == 1)).scalar()
+    if current is None:
+        conn.execute(dataset.insert().values(id=1, version=1, loaded_at=now))
+        return 1
+    conn.execute(
+        dataset.update().where(dataset.c.id == 1).values(version=current + 1, loaded_at=now)
+    )
+    return int(current) + 1

@@ -1,0 +1,59 @@
+"""Validate the curated seeds and make the database match them.
+
+python scripts/load_seeds.py [--database-url URL] [--seeds DIR] [--articles DIR] [--check]
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
+
+from app.config import get_settings  # noqa: E402
+from app.seeding.load import PROJECT_ROOT, load, summary  # noqa: E402
+from app.seeding.validate import SeedValidationError, load_seed_dir  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url",
+        help="database to write (default: LOADER_DATABASE_URL, else DATABASE_URL, else SQLite)",
+    )
+    parser.add_argument("--seeds", type=Path, default=PROJECT_ROOT / "seeds")
+    parser.add_argument(
+        "--articles", type=Path, help="folder of the articles: check every quote occurs in its own"
+    )
+    parser.add_argument("--check", action="store_true", help="validate only; write nothing")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.check:
+            seeds = load_seed_dir(args.seeds, articles=args.articles)
+            print(
+                f"seeds are valid: {len(seeds.sources)} sources, {len(seeds.organizations)}"
+                f" organizations, {len(seeds.initiatives)} initiatives, {len(seeds.mous)} mous,"
+                f" {len(seeds.pledges)} pledges"
+            )
+            return 0
+        url = args.database_url or get_settings().writer_url
+        counts = load(url, args.seeds, articles=args.articles)
+    except SeedValidationError as exc:
+        for error in exc.errors:
+            print(f"error: {error}", file=sys.stderr)
+        print(f"{len(exc.errors)} error(s); the database was not changed", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
+        print(f"error: database: {reason}; the database was not changed", file=sys.stderr)
+        return 1
+    print(summary(counts))
+    changed = any(c.changed for c in counts.values())
+    print("dataset version bumped" if changed else "no changes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
