@@ -16,7 +16,9 @@ def _sqlite_read_only_url(url: str) -> str:
     database = parsed.database or ""
     if database in ("", ":memory:") or database.startswith("file:"):
         return url
-    return str(parsed.set(database=f"file:{database}?mode=ro&uri=true"))
+    return parsed.set(database=f"file:{database}", query={"mode": "ro", "uri": "true"}).render_as_string(
+        hide_password=False
+    )
 
 
 def _install_sqlite_hooks(engine: Engine, *, writer: bool) -> None:

@@ -24,8 +24,6 @@ class Citation(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"))
     quote: Mapped[str] = mapped_column(Text)
-    initiative_id: Mapped[str | None] = mapped_column(
-        ForeignKey("initiatives.id", ondelete="CASCADE")
-    )
+    initiative_id: Mapped[str | None] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"))
     mou_id: Mapped[str | None] = mapped_column(ForeignKey("mous.id", ondelete="CASCADE"))
     pledge_id: Mapped[str | None] = mapped_column(ForeignKey("pledges.id", ondelete="CASCADE"))

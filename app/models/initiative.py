@@ -14,12 +14,8 @@ class Initiative(Base):
     __table_args__ = (
         CheckConstraint(f"kind IN ({sql_in(InitiativeKind)})", name="kind"),
         CheckConstraint(f"status IN ({sql_in(Status)})", name="status"),
-        CheckConstraint(
-            "(announced_on IS NULL) = (announced_precision IS NULL)", name="announced_precision"
-        ),
-        CheckConstraint(
-            f"announced_precision IN ({sql_in(Precision)})", name="announced_precision_value"
-        ),
+        CheckConstraint("(announced_on IS NULL) = (announced_precision IS NULL)", name="announced_precision"),
+        CheckConstraint(f"announced_precision IN ({sql_in(Precision)})", name="announced_precision_value"),
         Index(None, "kind", "id"),
         Index(None, "status", "id"),
         Index(None, "announced_on", "id"),

@@ -12,12 +12,8 @@ class Mou(Base):
 
     __tablename__ = "mous"
     __table_args__ = (
-        CheckConstraint(
-            "(signed_on IS NULL) = (signed_precision IS NULL)", name="signed_precision"
-        ),
-        CheckConstraint(
-            f"signed_precision IN ({sql_in(Precision)})", name="signed_precision_value"
-        ),
+        CheckConstraint("(signed_on IS NULL) = (signed_precision IS NULL)", name="signed_precision"),
+        CheckConstraint(f"signed_precision IN ({sql_in(Precision)})", name="signed_precision_value"),
         Index(None, "signed_on", "id"),
         Index(None, "initiative_id", "id"),
         Index(None, "title", "id"),
@@ -28,9 +24,7 @@ class Mou(Base):
     signed_on: Mapped[date | None] = mapped_column(Date)
     signed_precision: Mapped[str | None] = mapped_column(String(5))
     place: Mapped[str | None] = mapped_column(Text)
-    initiative_id: Mapped[str | None] = mapped_column(
-        ForeignKey("initiatives.id", ondelete="RESTRICT")
-    )
+    initiative_id: Mapped[str | None] = mapped_column(ForeignKey("initiatives.id", ondelete="RESTRICT"))
     summary: Mapped[str | None] = mapped_column(Text)
 
 

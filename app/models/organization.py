@@ -22,9 +22,7 @@ class Organization(Base):
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(32))
     country: Mapped[str | None] = mapped_column(String(2))
-    parent_id: Mapped[str | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="RESTRICT")
-    )
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"))
 
 
 class OrganizationAlias(Base):

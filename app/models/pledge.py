@@ -16,18 +16,10 @@ class Pledge(Base):
         CheckConstraint(f"metric IN ({sql_in(Metric)})", name="metric"),
         CheckConstraint(f"unit IN ({sql_in(Unit)})", name="unit"),
         CheckConstraint(f"status IN ({sql_in(Status)})", name="status"),
-        CheckConstraint(
-            "(announced_on IS NULL) = (announced_precision IS NULL)", name="announced_precision"
-        ),
-        CheckConstraint(
-            f"announced_precision IN ({sql_in(Precision)})", name="announced_precision_value"
-        ),
-        CheckConstraint(
-            "(target_on IS NULL) = (target_precision IS NULL)", name="target_precision"
-        ),
-        CheckConstraint(
-            f"target_precision IN ({sql_in(Precision)})", name="target_precision_value"
-        ),
+        CheckConstraint("(announced_on IS NULL) = (announced_precision IS NULL)", name="announced_precision"),
+        CheckConstraint(f"announced_precision IN ({sql_in(Precision)})", name="announced_precision_value"),
+        CheckConstraint("(target_on IS NULL) = (target_precision IS NULL)", name="target_precision"),
+        CheckConstraint(f"target_precision IN ({sql_in(Precision)})", name="target_precision_value"),
         Index(None, "pledger_id", "id"),
         Index(None, "initiative_id", "id"),
         Index(None, "metric", "id"),
@@ -40,9 +32,7 @@ class Pledge(Base):
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
     pledger_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"))
-    initiative_id: Mapped[str | None] = mapped_column(
-        ForeignKey("initiatives.id", ondelete="RESTRICT")
-    )
+    initiative_id: Mapped[str | None] = mapped_column(ForeignKey("initiatives.id", ondelete="RESTRICT"))
     metric: Mapped[str] = mapped_column(String(32))
     amount: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(16))
@@ -59,7 +49,5 @@ class PledgeCountry(Base):
     __tablename__ = "pledge_countries"
     __table_args__ = (Index(None, "country", "pledge_id"),)
 
-    pledge_id: Mapped[str] = mapped_column(
-        ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True
-    )
+    pledge_id: Mapped[str] = mapped_column(ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True)
     country: Mapped[str] = mapped_column(String(2), primary_key=True)

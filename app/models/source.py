@@ -12,12 +12,8 @@ class Source(Base):
 
     __tablename__ = "sources"
     __table_args__ = (
-        CheckConstraint(
-            "(published_on IS NULL) = (published_precision IS NULL)", name="published_precision"
-        ),
-        CheckConstraint(
-            f"published_precision IN ({sql_in(Precision)})", name="published_precision_value"
-        ),
+        CheckConstraint("(published_on IS NULL) = (published_precision IS NULL)", name="published_precision"),
+        CheckConstraint(f"published_precision IN ({sql_in(Precision)})", name="published_precision_value"),
     )
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)

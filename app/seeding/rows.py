@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from app.seeding.schema import PartialDate
+from app.dates import PartialDate
 from app.seeding.validate import SeedSet
 
 Row = dict[str, Any]
@@ -56,9 +56,7 @@ def build_rows(s: SeedSet) -> dict[str, list[Row]]:
                 "parent_id": org.parent,
             }
         )
-        rows["organization_aliases"] += [
-            {"organization_id": org.id, "alias": alias} for alias in org.aliases
-        ]
+        rows["organization_aliases"] += [{"organization_id": org.id, "alias": alias} for alias in org.aliases]
 
     def cite(source_id: str, kind: str, ident: str, quote: str) -> None:
         subject = {"initiative_id": None, "mou_id": None, "pledge_id": None}
@@ -79,9 +77,7 @@ def build_rows(s: SeedSet) -> dict[str, list[Row]]:
                 **_date(ini.announced_on, "announced"),
             }
         )
-        rows["initiative_countries"] += [
-            {"initiative_id": ini.id, "country": c} for c in ini.countries
-        ]
+        rows["initiative_countries"] += [{"initiative_id": ini.id, "country": c} for c in ini.countries]
         rows["initiative_sectors"] += [{"initiative_id": ini.id, "sector": x} for x in ini.sectors]
         rows["initiative_participants"] += [
             {"initiative_id": ini.id, "organization_id": p.organization, "role": p.role.value}
@@ -122,9 +118,7 @@ def build_rows(s: SeedSet) -> dict[str, list[Row]]:
                 "status": pledge.status.value,
             }
         )
-        rows["pledge_countries"] += [
-            {"pledge_id": pledge.id, "country": c} for c in pledge.countries
-        ]
+        rows["pledge_countries"] += [{"pledge_id": pledge.id, "country": c} for c in pledge.countries]
         for quote in pledge.quotes:
             cite(source_id, "pledge", pledge.id, quote)
     for source_id, _, cit in s.citations:

@@ -1,20 +1,18 @@
 """Pydantic models of the seed files (seeds/FORMAT.md). Unknown keys are errors."""
 
-import calendar
 import math
 import re
 import unicodedata
-from datetime import date
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any
 
 import pycountry
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from app.dates import PartialDate, parse_partial_date
 from app.models.enums import (
     InitiativeKind,
     Metric,
     OrganizationKind,
-    Precision,
     Role,
     Status,
     Unit,
@@ -33,49 +31,6 @@ UNIT_OF_METRIC: dict[Metric, Unit] = {
     Metric.developers_supported: Unit.developer,
     Metric.data_centres_opened: Unit.data_centre,
 }
-
-
-class PartialDate(NamedTuple):
-    """A date known to a day, a month or a year; `value` is the first day of that period."""
-
-    value: date
-    precision: Precision
-
-    @property
-    def end(self) -> date:
-        if self.precision is Precision.year:
-            return date(self.value.year, 12, 31)
-        if self.precision is Precision.month:
-            last = calendar.monthrange(self.value.year, self.value.month)[1]
-            return date(self.value.year, self.value.month, last)
-        return self.value
-
-    def __str__(self) -> str:
-        width = {Precision.year: 4, Precision.month: 7, Precision.day: 10}[self.precision]
-        return self.value.isoformat()[:width]
-
-
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def parse_partial_date(value: Any) -> PartialDate:
-    """Parse "YYYY", "YYYY-MM" or "YYYY-MM-DD" (a bare YAML year is accepted too)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise ValueError("a date is written YYYY, YYYY-MM or YYYY-MM-DD")
-    match = _PARTIAL.match(value.strip())
-    if not match:
-        raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = match.groups()
-    try:
-        if day:
-            return PartialDate(date(int(year), int(month), int(day)), Precision.day)
-        if month:
-            return PartialDate(date(int(year), int(month), 1), Precision.month)
-        return PartialDate(date(int(year), 1, 1), Precision.year)
-    except ValueError as exc:
-        raise ValueError(f"{value!r} is not a real date ({exc})") from None
 
 
 def _slug(value: str) -> str:

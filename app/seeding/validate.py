@@ -98,8 +98,7 @@ def _pydantic_errors(rel: str, raw: Any, exc: ValidationError) -> list[SeedError
             record = f"source/{ident}" if isinstance(ident, str) else "source"
             field_parts = list(loc[1:])
         field_name = "".join(
-            f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p))
-            for i, p in enumerate(field_parts)
+            f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(field_parts)
         )
         message = err["msg"]
         if err["type"] == "extra_forbidden":
@@ -108,9 +107,7 @@ def _pydantic_errors(rel: str, raw: Any, exc: ValidationError) -> list[SeedError
             message = "required field is missing"
         message = re.sub(r"^Value error, ", "", message)
         errors.append(
-            SeedError(
-                rel, message, record=record, field=field_name or None, line=_line_of(raw, loc)
-            )
+            SeedError(rel, message, record=record, field=field_name or None, line=_line_of(raw, loc))
         )
     return errors
 
@@ -157,12 +154,8 @@ def load_seed_dir(seeds: Path, *, articles: Path | None = None) -> SeedSet:
                 raw_org = parsed[1]["organizations"][index]
                 result.origins[("organizations", org.id)] = (rel(org_path), raw_org.line)
 
-    source_files = (
-        sorted((seeds / "sources").glob("*.yaml")) if (seeds / "sources").is_dir() else []
-    )
-    unexpected = sorted(
-        p for p in seeds.rglob("*") if p.is_file() and p.suffix in (".yml", ".json")
-    )
+    source_files = sorted((seeds / "sources").glob("*.yaml")) if (seeds / "sources").is_dir() else []
+    unexpected = sorted(p for p in seeds.rglob("*") if p.is_file() and p.suffix in (".yml", ".json"))
     for path in unexpected:
         errors.append(SeedError(rel(path), "seed files end in .yaml; this file would be ignored"))
     for path in source_files:
@@ -237,9 +230,7 @@ def _cross_check(s: SeedSet) -> list[SeedError]:
 
     for org in s.organizations:
         if org.parent is not None and org.parent not in orgs:
-            errors.append(
-                _err(s, "organizations", org.id, "parent", f"unknown organization {org.parent!r}")
-            )
+            errors.append(_err(s, "organizations", org.id, "parent", f"unknown organization {org.parent!r}"))
     errors.extend(_parent_cycles(s, orgs))
 
     initiatives = {rec.id for _, rec in s.initiatives}
@@ -336,9 +327,7 @@ def _check_quotes(s: SeedSet, articles: Path) -> list[SeedError]:
     def check(kind: str, ident: str, field_name: str, source_id: str, quote: str) -> None:
         text = texts.get(source_id)
         if text is not None and _collapse(quote) not in text:
-            errors.append(
-                _err(s, kind, ident, field_name, f"quote not found in the article: {quote[:80]!r}")
-            )
+            errors.append(_err(s, kind, ident, field_name, f"quote not found in the article: {quote[:80]!r}"))
 
     for kind in ("initiatives", "mous", "pledges"):
         for source_id, record in getattr(s, kind):

@@ -87,20 +87,13 @@ def apply_rows(conn: Connection, desired: dict[str, list[Row]]) -> dict[str, Cou
             new.sort(key=lambda r: depth[r["id"]])
         if new:
             conn.execute(table.insert(), new)
-        changed = [
-            row
-            for k, row in wanted[name].items()
-            if k in existing[name] and existing[name][k] != row
-        ]
+        changed = [row for k, row in wanted[name].items() if k in existing[name] and existing[name][k] != row]
         if changed:
             where = and_(*[table.c[k] == bindparam(f"k_{k}") for k in keys])
             values = {c: bindparam(f"v_{c}") for c in _columns(table) if c not in keys}
             conn.execute(
                 table.update().where(where).values(values),
-                [
-                    {**{f"k_{k}": r[k] for k in keys}, **{f"v_{c}": r[c] for c in values}}
-                    for r in changed
-                ],
+                [{**{f"k_{k}": r[k] for k in keys}, **{f"v_{c}": r[c] for c in values}} for r in changed],
             )
         counts[name].inserted, counts[name].updated = len(new), len(changed)
 
@@ -169,7 +162,5 @@ def bump_version(conn: Connection) -> int:
     if current is None:
         conn.execute(dataset.insert().values(id=1, version=1, loaded_at=now))
         return 1
-    conn.execute(
-        dataset.update().where(dataset.c.id == 1).values(version=current + 1, loaded_at=now)
-    )
+    conn.execute(dataset.update().where(dataset.c.id == 1).values(version=current + 1, loaded_at=now))
     return int(current) + 1

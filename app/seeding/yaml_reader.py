@@ -87,9 +87,7 @@ def read_yaml(path: Path) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise YamlProblem(
-            f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}", line
-        ) from None
+        raise YamlProblem(f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}", line) from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

@@ -1,0 +1,86 @@
+"""Queries several resources share: reference checks, organization trees, batched embeds."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, Table, select
+
+from app.common.problems import InvalidParameter
+from app.models import Citation, Organization, Source
+
+Row = dict[str, Any]
+
+
+def require_ids(conn: Connection, table: Table, ids: list[str], parameter: str) -> None:
+    """422 naming the parameter when a filter names a record that does not exist."""
+    if not ids:
+        return
+    found = set(conn.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars())
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise InvalidParameter(parameter, f"no {table.name[:-1]} with id {missing[0]!r}")
+
+
+def organization_tree(conn: Connection, ids: list[str], parameter: str) -> list[str]:
+    """The organizations named and all their subsidiaries, at any depth."""
+    orgs = Organization.__table__
+    require_ids(conn, orgs, ids, parameter)
+    tree = select(orgs.c.id).where(orgs.c.id.in_(ids)).cte("tree", recursive=True)
+    tree = tree.union(select(orgs.c.id).where(orgs.c.parent_id == tree.c.id))
+    return list(conn.execute(select(tree.c.id)).scalars())
+
+
+def subsidiaries_only(conn: Connection, ids: list[str], parameter: str) -> list[str]:
+    return [i for i in organization_tree(conn, ids, parameter) if i not in ids]
+
+
+def member_of(
+    key: ColumnElement[Any], link: Table, link_key: str, column: str, values: Iterable[Any]
+) -> ColumnElement[bool]:
+    """`key IN (SELECT link_key FROM link WHERE column IN values)`: uses the (column, key) index."""
+    return key.in_(select(link.c[link_key]).where(link.c[column].in_(list(values))))
+
+
+def grouped(conn: Connection, stmt: Select[Any], key: str) -> dict[Any, list[Row]]:
+    groups: dict[Any, list[Row]] = defaultdict(list)
+    for row in conn.execute(stmt).mappings():
+        item = dict(row)
+        groups[item.pop(key)].append(item)
+    return groups
+
+
+def org_brief_columns() -> list[Any]:
+    orgs = Organization.__table__
+    return [orgs.c.id, orgs.c.name, orgs.c.kind, orgs.c.country]
+
+
+def citations_of(conn: Connection, column: str, ids: list[str]) -> dict[str, list[Row]]:
+    """Citations of records, each with its source's id and title, in a stable order."""
+    cit, src = Citation.__table__, Source.__table__
+    stmt = (
+        select(
+            cit.c[column].label("_key"),
+            cit.c.source_id,
+            src.c.title.label("source_title"),
+            cit.c.quote,
+        )
+        .join(src, src.c.id == cit.c.source_id)
+        .where(cit.c[column].in_(ids))
+        .order_by(cit.c[column], cit.c.source_id, cit.c.id)
+    )
+    return grouped(conn, stmt, "_key")
+
+
+def one(conn: Connection, table: Table, record_id: str) -> Row | None:
+    row = conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def values_of(conn: Connection, link: Table, key: str, value: str, ids: list[str]) -> dict[str, list[Any]]:
+    """For each id, the sorted values of a link table (countries, sectors, aliases)."""
+    out: dict[str, list[Any]] = defaultdict(list)
+    stmt = select(link.c[key], link.c[value]).where(link.c[key].in_(ids)).order_by(link.c[key], link.c[value])
+    for k, v in conn.execute(stmt):
+        out[k].append(v)
+    return out

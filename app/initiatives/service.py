@@ -1,0 +1,208 @@
+"""SQL for initiatives: filter conditions, list embeds, the detail record."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, func, select
+
+from app.common.listing import Resource, SortField, date_overlaps
+from app.common.lookups import (
+    citations_of,
+    grouped,
+    member_of,
+    one,
+    org_brief_columns,
+    organization_tree,
+    require_ids,
+    values_of,
+)
+from app.common.params import date_range
+from app.initiatives.schemas import InitiativeQuery
+from app.models import (
+    Citation,
+    Initiative,
+    InitiativeCountry,
+    InitiativeSector,
+    Mou,
+    Organization,
+    Participant,
+    Pledge,
+    Source,
+)
+from app.search.engine import matching_ids
+
+ini = Initiative.__table__
+countries = InitiativeCountry.__table__
+sectors = InitiativeSector.__table__
+participants = Participant.__table__
+orgs = Organization.__table__
+
+
+def conditions(conn: Connection, p: InitiativeQuery) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if p.q:
+        where.append(ini.c.id.in_(matching_ids(conn, "initiative", p.q)))
+    if p.country:
+        where.append(member_of(ini.c.id, countries, "initiative_id", "country", p.country))
+    if p.sector:
+        where.append(member_of(ini.c.id, sectors, "initiative_id", "sector", p.sector))
+    if p.organization or p.role:
+        part = select(participants.c.initiative_id)
+        if p.organization:
+            tree = organization_tree(conn, p.organization, "organization")
+            part = part.where(participants.c.organization_id.in_(tree))
+        if p.role:
+            part = part.where(participants.c.role.in_([r.value for r in p.role]))
+        where.append(ini.c.id.in_(part))
+    if p.kind:
+        where.append(ini.c.kind.in_([k.value for k in p.kind]))
+    if p.status:
+        where.append(ini.c.status.in_([s.value for s in p.status]))
+    lo, hi = date_range(
+        p.announced_from, p.announced_to, start_name="announced_from", end_name="announced_to"
+    )
+    where += date_overlaps(ini.c.announced_on, ini.c.announced_precision, lo, hi)
+    if p.source:
+        require_ids(conn, Source.__table__, p.source, "source")
+        cit = Citation.__table__
+        where.append(ini.c.id.in_(select(cit.c.initiative_id).where(cit.c.source_id.in_(p.source))))
+    return where
+
+
+def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Countries, sectors and participants of a page, in three queries whatever its size."""
+    ids = [r["id"] for r in rows]
+    if not ids:
+        return []
+    by_country = values_of(conn, countries, "initiative_id", "country", ids)
+    by_sector = values_of(conn, sectors, "initiative_id", "sector", ids)
+    parts = grouped(
+        conn,
+        select(
+            participants.c.initiative_id,
+            participants.c.organization_id,
+            orgs.c.name,
+            participants.c.role,
+        )
+        .join(orgs, orgs.c.id == participants.c.organization_id)
+        .where(participants.c.initiative_id.in_(ids))
+        .order_by(participants.c.initiative_id, participants.c.role, participants.c.organization_id),
+        "initiative_id",
+    )
+    return [
+        {
+            **r,
+            "countries": by_country.get(r["id"], []),
+            "sectors": by_sector.get(r["id"], []),
+            "participants": parts.get(r["id"], []),
+        }
+        for r in rows
+    ]
+
+
+def csv_row(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **{k: item[k] for k in ("id", "name", "kind", "status", "summary", "announced_precision")},
+        "announced_on": item["announced_on"].isoformat() if item["announced_on"] else None,
+        "countries": "; ".join(item["countries"]),
+        "sectors": "; ".join(item["sectors"]),
+        "participants": "; ".join(f"{p['organization_id']} ({p['role']})" for p in item["participants"]),
+    }
+
+
+def _facet_link(link: Any, key: str, value: str) -> Any:
+    def facet(ids: Select[Any]) -> Select[Any]:
+        return select(link.c[value], func.count()).where(link.c[key].in_(ids)).group_by(link.c[value])
+
+    return facet
+
+
+def _facet_column(column: Any) -> Any:
+    def facet(ids: Select[Any]) -> Select[Any]:
+        return select(column, func.count()).where(ini.c.id.in_(ids)).group_by(column)
+
+    return facet
+
+
+RESOURCE = Resource(
+    name="initiatives",
+    table=ini,
+    sorts={
+        "id": SortField(ini.c.id),
+        "name": SortField(ini.c.name),
+        "kind": SortField(ini.c.kind),
+        "status": SortField(ini.c.status),
+        "announced_on": SortField(ini.c.announced_on, date, nullable=True),
+    },
+    default_sort="id",
+    facets={
+        "country": _facet_link(countries, "initiative_id", "country"),
+        "sector": _facet_link(sectors, "initiative_id", "sector"),
+        "kind": _facet_column(ini.c.kind),
+        "status": _facet_column(ini.c.status),
+        "role": _facet_link(participants, "initiative_id", "role"),
+        "organization": _facet_link(participants, "initiative_id", "organization_id"),
+    },
+    embed=embed,
+    csv_columns=[
+        "id",
+        "name",
+        "kind",
+        "status",
+        "summary",
+        "announced_on",
+        "announced_precision",
+        "countries",
+        "sectors",
+        "participants",
+    ],
+    csv_row=csv_row,
+)
+
+
+def detail(conn: Connection, initiative_id: str) -> dict[str, Any] | None:
+    row = one(conn, ini, initiative_id)
+    if row is None:
+        return None
+    item = embed(conn, [row])[0]
+    org_rows = {
+        r["id"]: dict(r)
+        for r in conn.execute(
+            select(*org_brief_columns()).where(
+                orgs.c.id.in_([p["organization_id"] for p in item["participants"]])
+            )
+        ).mappings()
+    }
+    item["participants"] = [
+        {"organization": org_rows[p["organization_id"]], "role": p["role"]} for p in item["participants"]
+    ]
+    pl = Pledge.__table__
+    item["pledges"] = [
+        dict(r)
+        for r in conn.execute(
+            select(
+                pl.c.id,
+                pl.c.pledger_id,
+                pl.c.metric,
+                pl.c.amount,
+                pl.c.unit,
+                pl.c.audience,
+                pl.c.target_on,
+                pl.c.target_precision,
+                pl.c.status,
+            )
+            .where(pl.c.initiative_id == initiative_id)
+            .order_by(pl.c.id)
+        ).mappings()
+    ]
+    mou = Mou.__table__
+    item["mous"] = [
+        dict(r)
+        for r in conn.execute(
+            select(mou.c.id, mou.c.title, mou.c.signed_on, mou.c.signed_precision)
+            .where(mou.c.initiative_id == initiative_id)
+            .order_by(mou.c.id)
+        ).mappings()
+    ]
+    item["citations"] = citations_of(conn, "initiative_id", [initiative_id]).get(initiative_id, [])
+    return item

@@ -1,0 +1,104 @@
+"""The read-only HTTP API over the curated database."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import Response
+
+from app.common import problems
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.deps import NotModified, not_modified_response
+from app.initiatives.router import router as initiatives_router
+from app.meta.router import router as meta_router
+from app.middleware import Guard
+from app.mous.router import router as mous_router
+from app.organizations.router import router as organizations_router
+from app.pledges.router import router as pledges_router
+from app.search.router import router as search_router
+from app.sources.router import router as sources_router
+
+DESCRIPTION = """
+A hand-curated, source-cited database of technology initiatives in Southeast Asia:
+AI talent programmes, AI and cloud infrastructure, data corridors and labs; the
+organizations behind them; the MoUs they sign; and the quantified pledges they make.
+Every initiative, MoU and pledge cites a verbatim quote of its article.
+
+Lists take `limit`, `cursor`, `sort`, `q`, `facets` and `format` (json, csv, ndjson).
+Repeating a filter means OR; different filters combine with AND. Unknown parameters
+are an error. Errors are `application/problem+json`.
+"""
+
+TAGS = [
+    {
+        "name": "initiatives",
+        "description": "Programmes, deployments, labs, centres, corridors, policies.",
+    },
+    {
+        "name": "organizations",
+        "description": "Companies, ministries, universities and their partners.",
+    },
+    {"name": "mous", "description": "Memoranda of understanding and their parties."},
+    {"name": "pledges", "description": "Quantified commitments and their totals."},
+    {"name": "sources", "description": "The articles every record cites."},
+    {"name": "search", "description": "Full-text search across every resource."},
+    {"name": "meta", "description": "Dataset version, health and readiness."},
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = make_engine(
+            settings.database_url,
+            statement_timeout_ms=settings.statement_timeout_ms,
+            connect_timeout_s=settings.connect_timeout_s,
+            pool_size=settings.pool_size,
+        )
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Southeast Asia Tech Initiatives API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    problems.install(app)
+
+    @app.exception_handler(NotModified)
+    async def _not_modified(request: Request, exc: NotModified) -> Response:
+        return not_modified_response(request, exc)
+
+    for router in (
+        meta_router,
+        initiatives_router,
+        organizations_router,
+        mous_router,
+        pledges_router,
+        sources_router,
+        search_router,
+    ):
+        app.include_router(router)
+
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "OPTIONS"],
+            allow_headers=["If-None-Match", "Accept"],
+            expose_headers=["ETag", "Link", "X-Total-Count"],
+        )
+    app.add_middleware(Guard, max_query_string=settings.max_query_string_length)
+    return app
+
+
+app = create_app()

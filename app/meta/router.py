@@ -1,0 +1,68 @@
+"""The dataset's front page, liveness and readiness."""
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select, text
+from starlette.responses import Response
+
+from app.common.problems import ServiceUnavailable
+from app.common.responses import json_response
+from app.deps import SnapshotDep
+from app.models import Dataset, Initiative, Mou, Organization, Pledge, Source
+
+router = APIRouter(tags=["meta"])
+COLLECTIONS = {
+    "initiatives": Initiative,
+    "organizations": Organization,
+    "mous": Mou,
+    "pledges": Pledge,
+    "sources": Source,
+}
+
+
+class DatasetInfo(BaseModel):
+    version: int = Field(description="Bumped by the loader whenever any row changes.", examples=[3])
+    loaded_at: datetime | None = Field(description="When that version was loaded.")
+    counts: dict[str, int] = Field(examples=[{"initiatives": 27, "mous": 6}])
+    links: dict[str, str] = Field(examples=[{"initiatives": "/v1/initiatives"}])
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+
+
+@router.get("/v1", response_model=DatasetInfo, summary="Dataset version, counts and links")
+async def index(request: Request, snap: SnapshotDep) -> Response:
+    """What the dataset holds now, and where each collection lives."""
+    loaded_at = snap.conn.execute(select(Dataset.loaded_at).where(Dataset.id == 1)).scalar()
+    if loaded_at is not None and loaded_at.tzinfo is None:
+        loaded_at = loaded_at.replace(tzinfo=UTC)  # SQLite keeps no zone; the loader writes UTC
+    counts = {
+        name: snap.conn.execute(select(func.count()).select_from(model.__table__)).scalar_one()
+        for name, model in COLLECTIONS.items()
+    }
+    links = {name: f"/v1/{name}" for name in COLLECTIONS}
+    links |= {"pledge_summary": "/v1/pledges/summary", "search": "/v1/search", "docs": "/docs"}
+    body = {"version": snap.version, "loaded_at": loaded_at, "counts": counts, "links": links}
+    return json_response(request, body)
+
+
+@router.get("/health", response_model=Health, summary="Liveness")
+async def health() -> Response:
+    """The process is up; says nothing of the database."""
+    return Response(b'{"status":"ok"}', media_type="application/json")
+
+
+@router.get("/ready", response_model=Health, summary="Readiness")
+async def ready(request: Request) -> Response:
+    """The database answers a query and holds a loaded dataset."""
+    try:
+        with request.app.state.engine.connect() as conn:
+            version = conn.execute(text("SELECT version FROM dataset WHERE id = 1")).scalar()
+    except Exception:
+        raise ServiceUnavailable("the database does not answer") from None
+    if version is None:
+        raise ServiceUnavailable("no dataset has been loaded yet")
+    return Response(b'{"status":"ok"}', media_type="application/json")

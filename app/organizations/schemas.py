@@ -1,0 +1,85 @@
+"""Query and response models of /v1/organizations."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from app.common.params import CountryCode, ListQuery, RecordId
+from app.common.schemas import FacetCount, OrganizationBrief, RecordBrief
+from app.models.enums import OrganizationKind, Role
+
+
+class OrganizationQuery(ListQuery):
+    country: Annotated[
+        list[CountryCode],
+        Field(description="ISO 3166-1 alpha-2 country; repeat for OR.", examples=[["MY"]]),
+    ] = []
+    kind: Annotated[
+        list[OrganizationKind],
+        Field(description="Kind of organization.", examples=[["university"]]),
+    ] = []
+    parent: Annotated[
+        list[RecordId],
+        Field(description="Subsidiaries (at any depth) of this organization.", examples=[["huawei"]]),
+    ] = []
+    sort: Annotated[
+        str | None,
+        Field(
+            max_length=100,
+            description="Comma-separated fields among id, name, kind, country; `-field` descending.",
+            examples=["name"],
+        ),
+    ] = None
+
+
+class OrganizationOut(BaseModel):
+    id: str = Field(examples=["huawei-malaysia"])
+    name: str = Field(examples=["Huawei Malaysia"])
+    kind: OrganizationKind
+    country: str | None = Field(description="ISO 3166-1 alpha-2; null for global or unknown.")
+    parent_id: str | None = Field(examples=["huawei"])
+    aliases: list[str] = Field(examples=[["Huawei Technologies (Malaysia) Co Ltd"]])
+
+
+class OrganizationList(BaseModel):
+    items: list[OrganizationOut]
+    total: int
+    next_cursor: str | None
+    facets: dict[str, list[FacetCount]] | None = None
+
+
+class Counts(BaseModel):
+    initiatives: int
+    mous: int
+    pledges: int
+
+
+class OrganizationDetail(BaseModel):
+    id: str
+    name: str
+    kind: OrganizationKind
+    country: str | None
+    parent_id: str | None
+    aliases: list[str]
+    parent: OrganizationBrief | None
+    subsidiaries: list[OrganizationBrief]
+    counts: Counts = Field(description="Records of this organization alone.")
+    counts_with_subsidiaries: Counts
+
+
+class PartnerInitiative(BaseModel):
+    id: str
+    name: str
+    roles: list[Role] = Field(description="The partner's roles in the initiative.")
+
+
+class Partner(BaseModel):
+    organization: OrganizationBrief
+    mous: list[RecordBrief]
+    initiatives: list[PartnerInitiative]
+
+
+class PartnerList(BaseModel):
+    organization: OrganizationBrief
+    items: list[Partner]
+    total: int

@@ -1,0 +1,155 @@
+"""SQL for organizations: filters, embeds, detail and partners."""
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, func, select
+
+from app.common.listing import Resource, SortField
+from app.common.lookups import (
+    one,
+    org_brief_columns,
+    organization_tree,
+    subsidiaries_only,
+    values_of,
+)
+from app.models import (
+    Initiative,
+    Mou,
+    MouParty,
+    Organization,
+    OrganizationAlias,
+    Participant,
+    Pledge,
+)
+from app.organizations.schemas import OrganizationQuery
+from app.search.engine import matching_ids
+
+orgs = Organization.__table__
+aliases = OrganizationAlias.__table__
+
+
+def conditions(conn: Connection, p: OrganizationQuery) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if p.q:
+        where.append(orgs.c.id.in_(matching_ids(conn, "organization", p.q)))
+    if p.country:
+        where.append(orgs.c.country.in_(p.country))
+    if p.kind:
+        where.append(orgs.c.kind.in_([k.value for k in p.kind]))
+    if p.parent:
+        where.append(orgs.c.id.in_(subsidiaries_only(conn, p.parent, "parent")))
+    return where
+
+
+def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_alias = values_of(conn, aliases, "organization_id", "alias", [r["id"] for r in rows])
+    return [{**r, "aliases": by_alias.get(r["id"], [])} for r in rows]
+
+
+def csv_row(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **{k: item[k] for k in ("id", "name", "kind", "country", "parent_id")},
+        "aliases": "; ".join(item["aliases"]),
+    }
+
+
+def _facet(column: Any) -> Any:
+    def facet(ids: Select[Any]) -> Select[Any]:
+        return select(column, func.count()).where(orgs.c.id.in_(ids)).group_by(column)
+
+    return facet
+
+
+RESOURCE = Resource(
+    name="organizations",
+    table=orgs,
+    sorts={
+        "id": SortField(orgs.c.id),
+        "name": SortField(orgs.c.name),
+        "kind": SortField(orgs.c.kind),
+        "country": SortField(orgs.c.country, str, nullable=True),
+    },
+    default_sort="id",
+    facets={"country": _facet(orgs.c.country), "kind": _facet(orgs.c.kind)},
+    embed=embed,
+    csv_columns=["id", "name", "kind", "country", "parent_id", "aliases"],
+    csv_row=csv_row,
+)
+
+
+def _counts(conn: Connection, ids: list[str]) -> dict[str, int]:
+    part, party, pledge = Participant.__table__, MouParty.__table__, Pledge.__table__
+    return {
+        "initiatives": conn.execute(
+            select(func.count(func.distinct(part.c.initiative_id))).where(part.c.organization_id.in_(ids))
+        ).scalar_one(),
+        "mous": conn.execute(
+            select(func.count(func.distinct(party.c.mou_id))).where(party.c.organization_id.in_(ids))
+        ).scalar_one(),
+        "pledges": conn.execute(select(func.count()).where(pledge.c.pledger_id.in_(ids))).scalar_one(),
+    }
+
+
+def detail(conn: Connection, org_id: str) -> dict[str, Any] | None:
+    row = one(conn, orgs, org_id)
+    if row is None:
+        return None
+    item = embed(conn, [row])[0]
+    brief = org_brief_columns()
+    parent = None
+    if row["parent_id"]:
+        parent = conn.execute(select(*brief).where(orgs.c.id == row["parent_id"])).mappings().first()
+    item["parent"] = dict(parent) if parent else None
+    item["subsidiaries"] = [
+        dict(r)
+        for r in conn.execute(select(*brief).where(orgs.c.parent_id == org_id).order_by(orgs.c.id)).mappings()
+    ]
+    item["counts"] = _counts(conn, [org_id])
+    item["counts_with_subsidiaries"] = _counts(conn, organization_tree(conn, [org_id], "id"))
+    return item
+
+
+def partners(conn: Connection, org_id: str) -> dict[str, Any] | None:
+    """Organizations sharing an MoU or an initiative with `org_id` or its subsidiaries."""
+    row = conn.execute(select(*org_brief_columns()).where(orgs.c.id == org_id)).mappings().first()
+    if row is None:
+        return None
+    family = organization_tree(conn, [org_id], "id")
+    party, mou = MouParty.__table__, Mou.__table__
+    part, ini = Participant.__table__, Initiative.__table__
+    found: dict[str, dict[str, Any]] = {}
+
+    def entry(partner_id: str) -> dict[str, Any]:
+        return found.setdefault(partner_id, {"mous": {}, "initiatives": {}})
+
+    ours = select(party.c.mou_id).where(party.c.organization_id.in_(family))
+    for partner_id, mou_id, title in conn.execute(
+        select(party.c.organization_id, mou.c.id, mou.c.title)
+        .join(mou, mou.c.id == party.c.mou_id)
+        .where(party.c.mou_id.in_(ours), party.c.organization_id.not_in(family))
+    ):
+        entry(partner_id)["mous"][mou_id] = {"id": mou_id, "name": title}
+    ours = select(part.c.initiative_id).where(part.c.organization_id.in_(family))
+    for partner_id, ini_id, name, role in conn.execute(
+        select(part.c.organization_id, ini.c.id, ini.c.name, part.c.role)
+        .join(ini, ini.c.id == part.c.initiative_id)
+        .where(part.c.initiative_id.in_(ours), part.c.organization_id.not_in(family))
+    ):
+        initiative = entry(partner_id)["initiatives"].setdefault(
+            ini_id, {"id": ini_id, "name": name, "roles": []}
+        )
+        initiative["roles"] = sorted({*initiative["roles"], role})
+    briefs = {
+        r["id"]: dict(r)
+        for r in conn.execute(select(*org_brief_columns()).where(orgs.c.id.in_(list(found)))).mappings()
+    }
+    items = [
+        {
+            "organization": briefs[pid],
+            "mous": sorted(links["mous"].values(), key=lambda m: m["id"]),
+            "initiatives": sorted(links["initiatives"].values(), key=lambda i: i["id"]),
+        }
+        for pid, links in found.items()
+    ]
+    items.sort(key=lambda i: (-(len(i["mous"]) + len(i["initiatives"])), i["organization"]["id"]))
+    return {"organization": dict(row), "items": items, "total": len(items)}

@@ -1,0 +1,98 @@
+"""GET /v1/search: matches across every resource, best first."""
+
+import base64
+import binascii
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
+
+from app.common.problems import BadCursor
+from app.common.responses import json_response
+from app.deps import SnapshotDep
+from app.search.engine import search
+
+router = APIRouter(tags=["search"])
+
+
+class ResourceType(StrEnum):
+    initiative = "initiative"
+    organization = "organization"
+    mou = "mou"
+    pledge = "pledge"
+    source = "source"
+
+
+class SearchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=200,
+            description="Words to find (ANDed); a trailing `*` matches a prefix.",
+            examples=["data zone"],
+        ),
+    ]
+    type: Annotated[list[ResourceType], Field(description="Only these resource types; repeat for OR.")] = []
+    limit: Annotated[int, Field(ge=1, le=100, description="Matches per page (1..100).")] = 20
+    cursor: Annotated[str | None, Field(max_length=64, description="`next_cursor` of the previous page.")] = (
+        None
+    )
+
+
+class Hit(BaseModel):
+    type: ResourceType
+    id: str = Field(examples=["malaysia-china-trusted-data-zone"])
+    name: str
+    snippet: str = Field(description="Matching text with <mark>…</mark> around the words found.")
+    score: float = Field(description="Relevance; higher is better.")
+
+
+class SearchResult(BaseModel):
+    items: list[Hit]
+    total: int
+    next_cursor: str | None
+
+
+def _offset(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    try:
+        value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        offset = int(value.removeprefix("o:")) if value.startswith("o:") else -1
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        offset = -1
+    if not 0 < offset <= 100_000:
+        raise BadCursor("not a cursor issued by this API")
+    return offset
+
+
+@router.get("/v1/search", response_model=SearchResult, summary="Search every resource")
+async def search_all(
+    request: Request, snap: SnapshotDep, params: Annotated[SearchQuery, Query()]
+) -> Response:
+    """Initiatives, organizations, MoUs, pledges and sources matching `q`, best first."""
+    offset = _offset(params.cursor)
+    items, total = search(
+        snap.conn,
+        params.q,
+        resources=[t.value for t in params.type],
+        limit=params.limit,
+        offset=offset,
+    )
+    next_offset = offset + len(items)
+    next_cursor = (
+        base64.urlsafe_b64encode(f"o:{next_offset}".encode()).decode().rstrip("=")
+        if next_offset < total and items
+        else None
+    )
+    headers = {}
+    if next_cursor:
+        headers["Link"] = f'<{request.url.include_query_params(cursor=next_cursor)}>; rel="next"'
+    return json_response(
+        request, {"items": items, "total": total, "next_cursor": next_cursor}, headers=headers
+    )

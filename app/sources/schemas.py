@@ -1,0 +1,50 @@
+"""Query and response models of /v1/sources."""
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from app.common.params import ListQuery
+from app.common.schemas import FacetCount
+from app.models.enums import Precision
+
+
+class SourceQuery(ListQuery):
+    sort: Annotated[
+        str | None,
+        Field(
+            max_length=100,
+            description="Comma-separated fields among id, title, published_on; `-field` descending.",
+            examples=["-published_on"],
+        ),
+    ] = None
+
+
+class SourceOut(BaseModel):
+    id: str
+    title: str
+    publisher: str | None = Field(examples=["Bernama"])
+    published_on: date | None
+    published_precision: Precision | None
+    url: str | None
+    document: str = Field(description="The article's seed file name.", examples=["002_aaeff2f79592d01e.txt"])
+
+
+class SourceList(BaseModel):
+    items: list[SourceOut]
+    total: int
+    next_cursor: str | None
+    facets: dict[str, list[FacetCount]] | None = None
+
+
+class CitingRecord(BaseModel):
+    id: str
+    name: str
+    quotes: list[str]
+
+
+class SourceDetail(SourceOut):
+    initiatives: list[CitingRecord]
+    mous: list[CitingRecord]
+    pledges: list[CitingRecord]
