@@ -189,7 +189,8 @@ def load_seed_dir(seeds: Path, *, articles: Path | None = None) -> SeedSet:
                 raw["citations"][index].line,
             )
 
-    errors.extend(_cross_check(result))
+    if not errors:  # references are only meaningful once every file has parsed
+        errors.extend(_cross_check(result))
     if articles is not None and not errors:
         errors.extend(_check_quotes(result, articles))
     if errors:
