@@ -1,0 +1,174 @@
+"""Detail endpoints, partners, pledge totals, search and the dataset front page."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+
+def get(client: TestClient, path: str) -> dict:
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_initiative_detail(client: TestClient) -> None:
+    body = get(client, "/v1/initiatives/malaysia-strategic-ai-infrastructure")
+    assert body["kind"] == "infrastructure"
+    assert {(p["organization"]["id"], p["role"]) for p in body["participants"]} == {
+        ("skyvast-cloud", "operator"),
+        ("huawei", "supplier"),
+        ("leadyo", "partner"),
+    }
+    assert [p["id"] for p in body["pledges"]] == ["skyvast-3000-gpus-by-2026"]
+    assert [m["id"] for m in body["mous"]] == ["mou-huawei-skyvast-sovereign-ai-cloud"]
+    assert {c["source_id"] for c in body["citations"]} == {
+        "malaysia-strategic-ai-infrastructure-launch",
+        "bernama-malaysia-china-ai-mous",
+    }
+
+
+def test_mou_detail_told_by_two_articles(client: TestClient) -> None:
+    body = get(client, "/v1/mous/mou-huawei-skyvast-sovereign-ai-cloud")
+    assert body["signed_on"] == "2025-04-10"
+    assert body["signed_precision"] == "day"
+    assert body["place"] == "Kuala Lumpur"
+    assert {p["id"] for p in body["parties"]} == {"huawei-malaysia", "skyvast-cloud"}
+    assert body["initiative"] == {"id": "malaysia-strategic-ai-infrastructure", "name": "Strategic Artificial Intelligence Infrastructure"}
+    sources = {c["source_id"] for c in body["citations"]}
+    assert sources == {"bernama-malaysia-china-ai-mous", "malaysia-strategic-ai-infrastructure-launch"}
+    assert any("Gobind Singh Deo" in w for w in body["witnesses"])
+
+
+def test_pledge_detail_is_traceable_to_its_article(client: TestClient) -> None:
+    body = get(client, "/v1/pledges/huawei-malaysia-30000-ai-professionals")
+    assert body["amount"] == 30000
+    assert body["unit"] == "people"
+    assert body["countries"] == ["MY"]
+    assert body["pledger_organization"]["id"] == "huawei"
+    assert body["initiative"]["id"] == "huawei-malaysia-ai-talent-programme"
+    (citation,) = body["citations"]
+    assert "Huawei pledging to train 30,000 local professionals" in citation["quote"]
+    assert citation["source_id"] == "huawei-malaysia-30000-ai-talent-initiative"
+
+
+def test_pledge_with_a_derived_deadline(client: TestClient) -> None:
+    body = get(client, "/v1/pledges/huawei-singapore-100-ai-architects")
+    assert (body["announced_on"], body["announced_precision"]) == ("2020-01-01", "year")
+    assert (body["target_on"], body["target_precision"]) == ("2023-01-01", "year")
+    assert body["target_text"] == "over the next three years"
+
+
+def test_organization_detail(client: TestClient) -> None:
+    body = get(client, "/v1/organizations/huawei")
+    assert body["parent"] is None
+    assert {s["id"] for s in body["subsidiaries"]} == {"huawei-malaysia", "huawei-international"}
+    assert body["counts"]["mous"] == 0
+    assert body["counts_with_subsidiaries"]["mous"] == 4
+    assert body["counts"]["pledges"] == 5
+    child = get(client, "/v1/organizations/huawei-malaysia")
+    assert child["parent"]["id"] == "huawei"
+    assert child["aliases"] == ["Huawei Technologies (Malaysia) Co Ltd"]
+
+
+def test_partners_of_huawei_through_its_subsidiary(client: TestClient) -> None:
+    body = get(client, "/v1/organizations/huawei/partners")
+    partners = {p["organization"]["id"]: p for p in body["items"]}
+    assert body["total"] == len(body["items"])
+    assert "huawei-malaysia" not in partners  # its own subsidiary is not a partner
+    assert {m["id"] for m in partners["heitech-padu"]["mous"]} == {"mou-huawei-heitech-myeg-ai-government-services"}
+    assert {m["id"] for m in partners["skyvast-cloud"]["mous"]} == {"mou-huawei-skyvast-sovereign-ai-cloud"}
+    assert [i["id"] for i in partners["skyvast-cloud"]["initiatives"]] == ["malaysia-strategic-ai-infrastructure"]
+    assert partners["tiong-nam"]["initiatives"][0]["roles"] == ["operator"]
+    assert "nus-school-of-computing" in partners
+
+
+def test_source_with_the_records_citing_it(client: TestClient) -> None:
+    body = get(client, "/v1/sources/bernama-malaysia-china-ai-mous")
+    assert body["publisher"] == "Bernama"
+    assert body["document"] == "002_aaeff2f79592d01e.txt"
+    assert len(body["mous"]) == 6
+    assert all(record["quotes"] for record in body["mous"])
+    assert "malaysia-strategic-ai-infrastructure" in {r["id"] for r in body["initiatives"]}
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            "/v1/pledges/summary?group_by=organization&organization=huawei",
+            {("huawei", "people"): (31100, 3), ("huawei", "USD"): (1.5e9, 1), ("huawei", "institution"): (1000, 1)},
+        ),
+        (
+            "/v1/pledges/summary?group_by=country&unit=USD",
+            # Alibaba Cloud's US$1bn counts in each of its four countries; Huawei's is worldwide
+            {(c, "USD"): (1e9, 1) for c in ("ID", "MY", "PH", "SG")} | {(None, "USD"): (1.5e9, 1)},
+        ),
+        (
+            "/v1/pledges/summary?group_by=metric&country=MY",
+            {("people_trained", "people"): (30000, 1), ("gpus_deployed", "GPU"): (3000, 1), ("investment", "USD"): (1e9, 1), ("startups_supported", "startup"): (100000, 1)},
+        ),
+        (
+            "/v1/pledges/summary?group_by=year&metric=people_trained",
+            {(2023, "people"): (1100, 2), (None, "people"): (30000, 1)},
+        ),
+    ],
+)
+def test_pledge_summary(client: TestClient, path: str, expected: dict) -> None:
+    body = get(client, path)
+    got = {(g["key"], g["unit"]): (g["total"], g["count"]) for g in body["groups"]}
+    assert got == expected
+    # per-unit totals never mix units
+    assert len({t["unit"] for t in body["totals"]}) == len(body["totals"])
+
+
+def test_summary_totals_match_the_list(client: TestClient) -> None:
+    body = get(client, "/v1/pledges/summary?group_by=metric")
+    items = get(client, "/v1/pledges?limit=500")["items"]
+    for total in body["totals"]:
+        same_unit = [p for p in items if p["unit"] == total["unit"]]
+        assert total["count"] == len(same_unit)
+        assert total["total"] == pytest.approx(sum(p["amount"] for p in same_unit))
+
+
+def test_search_across_resources(client: TestClient) -> None:
+    body = get(client, "/v1/search?q=skyvast")
+    types = {(hit["type"], hit["id"]) for hit in body["items"]}
+    assert ("organization", "skyvast-cloud") in types
+    assert ("mou", "mou-huawei-skyvast-sovereign-ai-cloud") in types
+    assert ("pledge", "skyvast-3000-gpus-by-2026") in types
+    assert body["total"] == len(body["items"])
+    scores = [hit["score"] for hit in body["items"]]
+    assert scores == sorted(scores, reverse=True)
+    assert all("<mark>" in hit["snippet"] for hit in body["items"])
+
+
+def test_search_filters_by_type_prefix_and_diacritics(client: TestClient) -> None:
+    body = get(client, "/v1/search?q=spatiotemp*&type=initiative")
+    assert [h["id"] for h in body["items"]] == ["china-asean-spatiotemporal-intelligence-joint-it-laboratory"]
+    # accents fold the same way on both engines
+    assert get(client, "/v1/search?q=Gúilin&type=organization")["items"][0]["id"] == "guilin-university-of-electronic-technology"
+
+
+def test_search_pages(client: TestClient) -> None:
+    everything = get(client, "/v1/search?q=huawei&limit=100")
+    seen, cursor = [], None
+    while True:
+        page = get(client, "/v1/search?q=huawei&limit=7" + (f"&cursor={cursor}" if cursor else ""))
+        seen += [(h["type"], h["id"]) for h in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [(h["type"], h["id"]) for h in everything["items"]]
+    assert len(seen) == everything["total"] > 7
+
+
+def test_front_page(client: TestClient) -> None:
+    body = get(client, "/v1")
+    assert body["version"] >= 1
+    assert body["counts"] == {"initiatives": 29, "organizations": 29, "mous": 6, "pledges": 10, "sources": 5}
+    assert body["links"]["pledges"] == "/v1/pledges"
+    assert body["loaded_at"].endswith(("+00:00", "Z"))
+
+
+def test_health_and_ready(client: TestClient) -> None:
+    assert get(client, "/health") == {"status": "ok"}
+    assert get(client, "/ready") == {"status": "ok"}
