@@ -12,6 +12,7 @@ from app.common import problems
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.deps import NotModified, not_modified_response
+from app.docs import install_docs
 from app.initiatives.router import router as initiatives_router
 from app.meta.router import router as meta_router
 from app.middleware import Guard
@@ -69,9 +70,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     problems.install(app)
+    install_docs(app)
 
     @app.exception_handler(NotModified)
     async def _not_modified(request: Request, exc: NotModified) -> Response:

@@ -6,12 +6,12 @@ from app.common.problems import problem_response
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 ALLOW = "GET, HEAD, OPTIONS"
-DOCS_PATHS = {"/docs", "/docs/oauth2-redirect", "/redoc"}
-# Swagger UI loads its script and styles from a CDN and runs an inline bootstrap script.
+DOCS_PATHS = {"/docs", "/docs/oauth2-redirect"}
+# Swagger UI (app/docs.py) loads its script, styles and favicon from /static/swagger-ui and
+# runs an inline bootstrap script and inline styles; it fetches /openapi.json and the API.
 DOCS_CSP = (
-    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net;"
-    " style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net;"
-    " img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; frame-ancestors 'none'"
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline';"
+    " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
