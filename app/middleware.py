@@ -70,6 +70,16 @@ class Guard:
                 message = {**message, "headers": raw}
             await send(message)
 
+        if method == "HEAD":  # answered as the GET it mirrors, without the body
+            scope = {**scope, "method": "GET"}
+
+            async def send_head(message: Message) -> None:
+                if message["type"] == "http.response.body":
+                    message = {**message, "body": b""}
+                await send_secure(message)
+
+            await self.app(scope, receive, send_head)
+            return
         await self.app(scope, receive, send_secure)
 
     async def _send_with_headers(self, response, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,195 @@
+"""HTTP behaviour: problem+json errors, caching, compression, read-only methods, limits."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+
+from app.config import Settings
+from app.main import create_app
+from tests.pg import Database
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response, status: int, parameter: str | None = None) -> dict:  # type: ignore[no-untyped-def]
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == status
+    assert body["title"] and body["detail"] and body["type"]
+    if parameter is not None:
+        assert parameter in [e["parameter"] for e in body["errors"]], body
+    text = response.text.lower()
+    assert "traceback" not in text and "select " not in text
+    return body
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/v1/initiatives?countri=MY", "countri"),
+        ("/v1/initiatives?country=XX", "country"),
+        ("/v1/initiatives?country=MYS", "country"),
+        ("/v1/initiatives?kind=hackathon", "kind"),
+        ("/v1/initiatives?limit=0", "limit"),
+        ("/v1/initiatives?limit=501", "limit"),
+        ("/v1/initiatives?limit=ten", "limit"),
+        ("/v1/initiatives?sort=colour", "sort"),
+        ("/v1/initiatives?sort=name,name", "sort"),
+        ("/v1/initiatives?facets=colour", "facets"),
+        ("/v1/initiatives?format=xml", "format"),
+        ("/v1/initiatives?announced_from=2025-13", "announced_from"),
+        ("/v1/initiatives?announced_from=2025-02-30", "announced_from"),
+        ("/v1/initiatives?announced_from=2025&announced_to=2024", "announced_to"),
+        ("/v1/initiatives?organization=huawie", "organization"),
+        ("/v1/initiatives?organization=Not A Slug", "organization"),
+        ("/v1/initiatives?source=nowhere", "source"),
+        ("/v1/initiatives?q=%20%20", "q"),
+        ("/v1/initiatives?q=" + "a" * 201, "q"),
+        ("/v1/initiatives?q=...", "q"),
+        ("/v1/organizations?parent=nobody", "parent"),
+        ("/v1/mous?party=nobody", "party"),
+        ("/v1/mous?signed_to=yesterday", "signed_to"),
+        ("/v1/pledges?min_amount=-1", "min_amount"),
+        ("/v1/pledges?min_amount=nan", "min_amount"),
+        ("/v1/pledges?min_amount=10&max_amount=5", "max_amount"),
+        ("/v1/pledges?unit=EUR", "unit"),
+        ("/v1/pledges/summary", "group_by"),
+        ("/v1/pledges/summary?group_by=colour", "group_by"),
+        ("/v1/pledges/summary?group_by=metric&limit=5", "limit"),
+        ("/v1/search", "q"),
+        ("/v1/search?q=huawei&type=person", "type"),
+        ("/v1/search?q=huawei&cursor=zzz", "cursor"),
+    ],
+)
+def test_bad_parameters_are_named(client: TestClient, path: str, parameter: str) -> None:
+    assert_problem(client.get(path), 400 if parameter == "cursor" else 422, parameter)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/initiatives/nothing-here",
+        "/v1/organizations/nobody",
+        "/v1/organizations/nobody/partners",
+        "/v1/mous/nothing",
+        "/v1/pledges/nothing",
+        "/v1/sources/nothing",
+        "/v2/initiatives",
+    ],
+)
+def test_missing_ids_are_404(client: TestClient, path: str) -> None:
+    assert_problem(client.get(path), 404)
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE"])
+@pytest.mark.parametrize("path", ["/v1/initiatives", "/v1/pledges/huawei-malaysia-30000-ai-professionals", "/nowhere"])
+def test_the_api_is_read_only(client: TestClient, method: str, path: str) -> None:
+    response = client.request(method, path, json={"name": "x"})
+    assert_problem(response, 405)
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_head_and_options(client: TestClient) -> None:
+    head = client.head("/v1/initiatives")
+    assert head.status_code == 200 and head.content == b""
+    options = client.options("/v1/initiatives")
+    assert options.status_code == 204
+    assert options.headers["allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_etag_and_304(client: TestClient) -> None:
+    first = client.get("/v1/pledges?organization=huawei")
+    etag = first.headers["etag"]
+    assert etag.startswith('W/"')
+    assert "max-age" in first.headers["cache-control"]
+    again = client.get("/v1/pledges?organization=huawei", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
+    other = client.get("/v1/pledges?organization=alibaba", headers={"If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["etag"] != etag
+    as_csv = client.get("/v1/pledges?organization=huawei", headers={"Accept": "text/csv"})
+    assert as_csv.headers["etag"] != etag
+    for path in ("/v1", "/v1/initiatives/skyvast-aiaas-gpuaas", "/v1/search?q=huawei", "/v1/pledges/summary?group_by=metric"):
+        response = client.get(path)
+        assert response.headers["etag"]
+        assert client.get(path, headers={"If-None-Match": response.headers["etag"]}).status_code == 304
+
+
+def test_large_responses_are_gzipped(client: TestClient) -> None:
+    response = client.get("/v1/initiatives?limit=100", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.json()["total"] == 29
+    small = client.get("/v1/initiatives?limit=1&kind=data_corridor", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers
+
+
+def test_security_headers(client: TestClient) -> None:
+    api = client.get("/v1/initiatives?limit=1")
+    assert api.headers["x-content-type-options"] == "nosniff"
+    assert api.headers["content-security-policy"].startswith("default-src 'none'")
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "script-src 'self'" in docs.headers["content-security-policy"]
+    assert client.get("/openapi.json").status_code == 200
+
+
+def test_query_string_length_is_capped(client: TestClient) -> None:
+    response = client.get("/v1/initiatives?" + "&".join(f"country=MY{i}" for i in range(1000)))
+    assert_problem(response, 414)
+
+
+def test_cors_allow_list(seeded_db: Database) -> None:
+    settings = Settings(database_url=seeded_db.reader_url, cors_origins=["https://example.org"])
+    with TestClient(create_app(settings)) as c:
+        allowed = c.get("/v1", headers={"Origin": "https://example.org"})
+        assert allowed.headers["access-control-allow-origin"] == "https://example.org"
+        denied = c.get("/v1", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in denied.headers
+        preflight = c.options(
+            "/v1/initiatives",
+            headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"},
+        )
+        assert preflight.status_code == 200
+
+
+def test_export_row_cap(seeded_db: Database) -> None:
+    with TestClient(create_app(Settings(database_url=seeded_db.reader_url, max_export_rows=5))) as c:
+        assert_problem(c.get("/v1/initiatives?format=csv"), 413)
+        assert c.get("/v1/initiatives?format=csv&kind=policy").status_code == 200
+
+
+@pytest.fixture
+def statements(client: TestClient) -> Iterator[list[str]]:
+    seen: list[str] = []
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/initiatives?facets=country,kind",
+        "/v1/organizations",
+        "/v1/mous",
+        "/v1/pledges?facets=metric",
+        "/v1/sources",
+        "/v1/initiatives?organization=huawei",
+    ],
+)
+def test_a_page_runs_a_bounded_number_of_queries(client: TestClient, statements: list[str], path: str) -> None:
+    sep = "&" if "?" in path else "?"
+    client.get(f"{path}{sep}limit=1")
+    small = len(statements)
+    statements.clear()
+    body = client.get(f"{path}{sep}limit=500").json()
+    assert len(body["items"]) > 1
+    assert len(statements) == small <= 10, statements
