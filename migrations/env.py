@@ -19,9 +19,7 @@ ENGINE_SPECIFIC_COLUMNS = {("search_documents", "tsv")}
 ENGINE_SPECIFIC_INDEXES = {"ix_search_documents_tsv"}
 
 
-def include_object(
-    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
-) -> bool:
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     if type_ == "table":
         return not (name or "").startswith(tuple(ENGINE_SPECIFIC_TABLES))
     if type_ == "column":

@@ -85,7 +85,9 @@ def test_missing_ids_are_404(client: TestClient, path: str) -> None:
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE"])
-@pytest.mark.parametrize("path", ["/v1/initiatives", "/v1/pledges/huawei-malaysia-30000-ai-professionals", "/nowhere"])
+@pytest.mark.parametrize(
+    "path", ["/v1/initiatives", "/v1/pledges/huawei-malaysia-30000-ai-professionals", "/nowhere"]
+)
 def test_the_api_is_read_only(client: TestClient, method: str, path: str) -> None:
     response = client.request(method, path, json={"name": "x"})
     assert_problem(response, 405)
@@ -112,7 +114,12 @@ def test_etag_and_304(client: TestClient) -> None:
     assert other.status_code == 200 and other.headers["etag"] != etag
     as_csv = client.get("/v1/pledges?organization=huawei", headers={"Accept": "text/csv"})
     assert as_csv.headers["etag"] != etag
-    for path in ("/v1", "/v1/initiatives/skyvast-aiaas-gpuaas", "/v1/search?q=huawei", "/v1/pledges/summary?group_by=metric"):
+    for path in (
+        "/v1",
+        "/v1/initiatives/skyvast-aiaas-gpuaas",
+        "/v1/search?q=huawei",
+        "/v1/pledges/summary?group_by=metric",
+    ):
         response = client.get(path)
         assert response.headers["etag"]
         assert client.get(path, headers={"If-None-Match": response.headers["etag"]}).status_code == 304
@@ -185,7 +192,9 @@ def statements(client: TestClient) -> Iterator[list[str]]:
         "/v1/initiatives?organization=huawei",
     ],
 )
-def test_a_page_runs_a_bounded_number_of_queries(client: TestClient, statements: list[str], path: str) -> None:
+def test_a_page_runs_a_bounded_number_of_queries(
+    client: TestClient, statements: list[str], path: str
+) -> None:
     sep = "&" if "?" in path else "?"
     client.get(f"{path}{sep}limit=1")
     small = len(statements)

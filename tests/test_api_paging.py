@@ -8,13 +8,23 @@ import pytest
 from fastapi.testclient import TestClient
 
 SORTS = {
-    "initiatives": ["id", "-id", "name", "-announced_on", "announced_on,name", "kind,-announced_on", "-status,name"],
+    "initiatives": [
+        "id",
+        "-id",
+        "name",
+        "-announced_on",
+        "announced_on,name",
+        "kind,-announced_on",
+        "-status,name",
+    ],
     "organizations": ["name", "-country", "kind,country"],
     "mous": ["-signed_on", "title"],
     "pledges": ["-amount", "target_on", "-announced_on,amount", "metric,-target_on"],
     "sources": ["-published_on", "title"],
 }
-CASES = [(resource, sort, limit) for resource, sorts in SORTS.items() for sort in sorts for limit in (1, 3, 7)]
+CASES = [
+    (resource, sort, limit) for resource, sorts in SORTS.items() for sort in sorts for limit in (1, 3, 7)
+]
 
 
 def walk(client: TestClient, path: str) -> tuple[list[str], int]:
@@ -59,7 +69,9 @@ def test_cursor_is_bound_to_its_query(client: TestClient) -> None:
     assert client.get(f"/v1/initiatives?limit=2&country=MY&cursor={cursor}").status_code == 400
 
 
-@pytest.mark.parametrize("cursor", ["abc", "!!!", "W10", "WyJ4IiwgWzFdXQ", "bnVsbA", "x" * 600, "WyIiLCBbbnVsbF1d"])
+@pytest.mark.parametrize(
+    "cursor", ["abc", "!!!", "W10", "WyJ4IiwgWzFdXQ", "bnVsbA", "x" * 600, "WyIiLCBbbnVsbF1d"]
+)
 def test_tampered_cursor_is_a_client_error(client: TestClient, cursor: str) -> None:
     response = client.get("/v1/pledges", params={"cursor": cursor, "sort": "-amount"})
     assert response.status_code in (400, 422)
@@ -102,7 +114,14 @@ def _json_rows(client: TestClient, path: str) -> list[dict]:
 
 @pytest.mark.parametrize(
     "path",
-    ["/v1/initiatives", "/v1/initiatives?country=MY&sort=-announced_on", "/v1/pledges?sort=-amount", "/v1/mous", "/v1/organizations", "/v1/sources"],
+    [
+        "/v1/initiatives",
+        "/v1/initiatives?country=MY&sort=-announced_on",
+        "/v1/pledges?sort=-amount",
+        "/v1/mous",
+        "/v1/organizations",
+        "/v1/sources",
+    ],
 )
 def test_exports_match_the_json_list(client: TestClient, path: str) -> None:
     rows = _json_rows(client, path)

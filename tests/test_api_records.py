@@ -32,7 +32,10 @@ def test_mou_detail_told_by_two_articles(client: TestClient) -> None:
     assert body["signed_precision"] == "day"
     assert body["place"] == "Kuala Lumpur"
     assert {p["id"] for p in body["parties"]} == {"huawei-malaysia", "skyvast-cloud"}
-    assert body["initiative"] == {"id": "malaysia-strategic-ai-infrastructure", "name": "Strategic Artificial Intelligence Infrastructure"}
+    assert body["initiative"] == {
+        "id": "malaysia-strategic-ai-infrastructure",
+        "name": "Strategic Artificial Intelligence Infrastructure",
+    }
     sources = {c["source_id"] for c in body["citations"]}
     assert sources == {"bernama-malaysia-china-ai-mous", "malaysia-strategic-ai-infrastructure-launch"}
     assert any("Gobind Singh Deo" in w for w in body["witnesses"])
@@ -74,9 +77,13 @@ def test_partners_of_huawei_through_its_subsidiary(client: TestClient) -> None:
     partners = {p["organization"]["id"]: p for p in body["items"]}
     assert body["total"] == len(body["items"])
     assert "huawei-malaysia" not in partners  # its own subsidiary is not a partner
-    assert {m["id"] for m in partners["heitech-padu"]["mous"]} == {"mou-huawei-heitech-myeg-ai-government-services"}
+    assert {m["id"] for m in partners["heitech-padu"]["mous"]} == {
+        "mou-huawei-heitech-myeg-ai-government-services"
+    }
     assert {m["id"] for m in partners["skyvast-cloud"]["mous"]} == {"mou-huawei-skyvast-sovereign-ai-cloud"}
-    assert [i["id"] for i in partners["skyvast-cloud"]["initiatives"]] == ["malaysia-strategic-ai-infrastructure"]
+    assert [i["id"] for i in partners["skyvast-cloud"]["initiatives"]] == [
+        "malaysia-strategic-ai-infrastructure"
+    ]
     assert partners["tiong-nam"]["initiatives"][0]["roles"] == ["operator"]
     assert "nus-school-of-computing" in partners
 
@@ -95,7 +102,11 @@ def test_source_with_the_records_citing_it(client: TestClient) -> None:
     [
         (
             "/v1/pledges/summary?group_by=organization&organization=huawei",
-            {("huawei", "people"): (31100, 3), ("huawei", "USD"): (1.5e9, 1), ("huawei", "institution"): (1000, 1)},
+            {
+                ("huawei", "people"): (31100, 3),
+                ("huawei", "USD"): (1.5e9, 1),
+                ("huawei", "institution"): (1000, 1),
+            },
         ),
         (
             "/v1/pledges/summary?group_by=country&unit=USD",
@@ -104,7 +115,12 @@ def test_source_with_the_records_citing_it(client: TestClient) -> None:
         ),
         (
             "/v1/pledges/summary?group_by=metric&country=MY",
-            {("people_trained", "people"): (30000, 1), ("gpus_deployed", "GPU"): (3000, 1), ("investment", "USD"): (1e9, 1), ("startups_supported", "startup"): (100000, 1)},
+            {
+                ("people_trained", "people"): (30000, 1),
+                ("gpus_deployed", "GPU"): (3000, 1),
+                ("investment", "USD"): (1e9, 1),
+                ("startups_supported", "startup"): (100000, 1),
+            },
         ),
         (
             "/v1/pledges/summary?group_by=year&metric=people_trained",
@@ -145,7 +161,10 @@ def test_search_filters_by_type_prefix_and_diacritics(client: TestClient) -> Non
     body = get(client, "/v1/search?q=spatiotemp*&type=initiative")
     assert [h["id"] for h in body["items"]] == ["china-asean-spatiotemporal-intelligence-joint-it-laboratory"]
     # accents fold the same way on both engines
-    assert get(client, "/v1/search?q=Gúilin&type=organization")["items"][0]["id"] == "guilin-university-of-electronic-technology"
+    assert (
+        get(client, "/v1/search?q=Gúilin&type=organization")["items"][0]["id"]
+        == "guilin-university-of-electronic-technology"
+    )
 
 
 def test_search_pages(client: TestClient) -> None:

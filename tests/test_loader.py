@@ -125,7 +125,9 @@ BAD_INPUTS: list[tuple[str, Breaker, list[str]]] = [
     ),
     (
         "unknown reference",
-        lambda s: edit(s / SRC, "{organization: beta-uni, role: partner}", "{organization: gamma, role: partner}"),
+        lambda s: edit(
+            s / SRC, "{organization: beta-uni, role: partner}", "{organization: gamma, role: partner}"
+        ),
         [SRC, "initiatives/acme-academy", "participants[1].organization", "unknown organization 'gamma'"],
     ),
     (
@@ -179,7 +181,9 @@ BAD_INPUTS: list[tuple[str, Breaker, list[str]]] = [
         "alias bomb",
         lambda s: (s / "sources" / "bomb.yaml").write_text(
             'a: &a ["x","x","x","x","x","x","x","x","x","x"]\n'
-            + "".join(f"l{i}: &l{i} [{','.join(['*' + ('a' if i == 0 else f'l{i - 1}')] * 10)}]\n" for i in range(8))
+            + "".join(
+                f"l{i}: &l{i} [{','.join(['*' + ('a' if i == 0 else f'l{i - 1}')] * 10)}]\n" for i in range(8)
+            )
         ),
         ["sources/bomb.yaml", "anchors/aliases", "refused"],
     ),

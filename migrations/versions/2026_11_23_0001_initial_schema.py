@@ -59,9 +59,7 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_initiatives_kind_id"), ["kind", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_initiatives_name_id"), ["name", "id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_initiatives_status_id"), ["status", "id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_initiatives_status_id"), ["status", "id"], unique=False)
 
     op.create_table(
         "organizations",
@@ -86,14 +84,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organizations")),
     )
     with op.batch_alter_table("organizations", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_organizations_country_id"), ["country", "id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_organizations_country_id"), ["country", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_organizations_kind_id"), ["kind", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_organizations_name_id"), ["name", "id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_organizations_parent_id_id"), ["parent_id", "id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_organizations_parent_id_id"), ["parent_id", "id"], unique=False)
 
     op.create_table(
         "search_documents",
@@ -103,9 +97,7 @@ def upgrade() -> None:
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_search_documents")),
-        sa.UniqueConstraint(
-            "resource", "record_id", name=op.f("uq_search_documents_resource_record_id")
-        ),
+        sa.UniqueConstraint("resource", "record_id", name=op.f("uq_search_documents_resource_record_id")),
     )
     op.create_table(
         "sources",
@@ -228,9 +220,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mous")),
     )
     with op.batch_alter_table("mous", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_mous_initiative_id_id"), ["initiative_id", "id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_mous_initiative_id_id"), ["initiative_id", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_mous_signed_on_id"), ["signed_on", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_mous_title_id"), ["title", "id"], unique=False)
 
@@ -306,20 +296,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("pledges", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_pledges_amount_id"), ["amount", "id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_pledges_announced_on_id"), ["announced_on", "id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_pledges_announced_on_id"), ["announced_on", "id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_pledges_initiative_id_id"), ["initiative_id", "id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_pledges_metric_id"), ["metric", "id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_pledges_pledger_id_id"), ["pledger_id", "id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_pledges_pledger_id_id"), ["pledger_id", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_pledges_status_id"), ["status", "id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_pledges_target_on_id"), ["target_on", "id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_pledges_target_on_id"), ["target_on", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_pledges_unit_id"), ["unit", "id"], unique=False)
 
     op.create_table(
@@ -359,9 +343,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_citations")),
     )
     with op.batch_alter_table("citations", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_citations_initiative_id"), ["initiative_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_citations_initiative_id"), ["initiative_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_citations_mou_id"), ["mou_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_citations_pledge_id"), ["pledge_id"], unique=False)
 
@@ -498,9 +480,7 @@ def _create_full_text_index() -> None:
         )
     elif dialect == "postgresql":
         op.add_column("search_documents", sa.Column("tsv", postgresql.TSVECTOR(), nullable=True))
-        op.create_index(
-            "ix_search_documents_tsv", "search_documents", ["tsv"], postgresql_using="gin"
-        )
+        op.create_index("ix_search_documents_tsv", "search_documents", ["tsv"], postgresql_using="gin")
 
 
 def _drop_full_text_index() -> None:
