@@ -17,6 +17,7 @@ from app.initiatives.router import router as initiatives_router
 from app.meta.router import router as meta_router
 from app.middleware import Guard
 from app.mous.router import router as mous_router
+from app.openapi import install_openapi
 from app.organizations.router import router as organizations_router
 from app.pledges.router import router as pledges_router
 from app.search.router import router as search_router
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     problems.install(app)
     install_docs(app)
+    install_openapi(app)
 
     @app.exception_handler(NotModified)
     async def _not_modified(request: Request, exc: NotModified) -> Response:

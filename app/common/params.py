@@ -61,6 +61,7 @@ class ListQuery(BaseModel):
         Field(
             max_length=200,
             description="Comma-separated facet names to count over the whole filtered set.",
+            examples=["country,kind"],
         ),
     ] = None
     format: Annotated[

@@ -54,15 +54,25 @@ class InitiativeQuery(ListQuery):
     status: Annotated[list[Status], Field(description="Status.", examples=[["active"]])] = []
     announced_from: Annotated[
         DateParam | None,
-        Field(description="Announced on or after (YYYY, YYYY-MM or YYYY-MM-DD; partial dates overlap)."),
+        Field(
+            description="Announced on or after (YYYY, YYYY-MM or YYYY-MM-DD; partial dates overlap).",
+            examples=["2025-04"],
+        ),
     ] = None
     announced_to: Annotated[
         DateParam | None,
         Field(
-            description="Announced on or before (YYYY, YYYY-MM or YYYY-MM-DD; `2025` means to 2025-12-31)."
+            description="Announced on or before (YYYY, YYYY-MM or YYYY-MM-DD; `2025` means to 2025-12-31).",
+            examples=["2025"],
         ),
     ] = None
-    source: Annotated[list[RecordId], Field(description="Id of a source that cites the initiative.")] = []
+    source: Annotated[
+        list[RecordId],
+        Field(
+            description="Id of a source that cites the initiative.",
+            examples=[["bernama-malaysia-china-ai-mous"]],
+        ),
+    ] = []
     sort: Annotated[
         str | None,
         Field(

@@ -23,13 +23,27 @@ class MouQuery(ListQuery):
         Field(description="Country of any party (ISO alpha-2).", examples=[["CN"]]),
     ] = []
     signed_from: Annotated[
-        DateParam | None, Field(description="Signed on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+        DateParam | None,
+        Field(description="Signed on or after (YYYY, YYYY-MM or YYYY-MM-DD).", examples=["2025-04-10"]),
     ] = None
     signed_to: Annotated[
-        DateParam | None, Field(description="Signed on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
+        DateParam | None,
+        Field(description="Signed on or before (YYYY, YYYY-MM or YYYY-MM-DD).", examples=["2025-04-10"]),
     ] = None
-    initiative: Annotated[list[RecordId], Field(description="Id of the initiative the MoU serves.")] = []
-    source: Annotated[list[RecordId], Field(description="Id of a source that cites the MoU.")] = []
+    initiative: Annotated[
+        list[RecordId],
+        Field(
+            description="Id of the initiative the MoU serves.",
+            examples=[["malaysia-strategic-ai-infrastructure"]],
+        ),
+    ] = []
+    source: Annotated[
+        list[RecordId],
+        Field(
+            description="Id of a source that cites the MoU.",
+            examples=[["malaysia-strategic-ai-infrastructure-launch"]],
+        ),
+    ] = []
     sort: Annotated[
         str | None,
         Field(

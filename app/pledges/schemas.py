@@ -44,16 +44,35 @@ class PledgeFilters(BaseModel):
     ] = None
     target_from: Annotated[
         DateParam | None,
-        Field(description="Deadline on or after (YYYY, YYYY-MM or YYYY-MM-DD; partial dates overlap)."),
+        Field(
+            description="Deadline on or after (YYYY, YYYY-MM or YYYY-MM-DD; partial dates overlap).",
+            examples=["2023"],
+        ),
     ] = None
     target_to: Annotated[DateParam | None, Field(description="Deadline on or before.", examples=["2026"])] = (
         None
     )
-    announced_from: Annotated[DateParam | None, Field(description="Announced on or after.")] = None
-    announced_to: Annotated[DateParam | None, Field(description="Announced on or before.")] = None
-    initiative: Annotated[list[RecordId], Field(description="Id of the initiative the pledge serves.")] = []
+    announced_from: Annotated[
+        DateParam | None, Field(description="Announced on or after.", examples=["2020"])
+    ] = None
+    announced_to: Annotated[
+        DateParam | None, Field(description="Announced on or before.", examples=["2025"])
+    ] = None
+    initiative: Annotated[
+        list[RecordId],
+        Field(
+            description="Id of the initiative the pledge serves.",
+            examples=[["huawei-singapore-ai-talent-programme"]],
+        ),
+    ] = []
     status: Annotated[list[Status], Field(description="Status.", examples=[["announced"]])] = []
-    source: Annotated[list[RecordId], Field(description="Id of a source that cites the pledge.")] = []
+    source: Annotated[
+        list[RecordId],
+        Field(
+            description="Id of a source that cites the pledge.",
+            examples=[["huawei-singapore-ai-talent-2020"]],
+        ),
+    ] = []
 
 
 class PledgeQuery(ListQuery, PledgeFilters):

@@ -38,7 +38,7 @@ class SearchQuery(BaseModel):
         ),
     ]
     type: Annotated[list[ResourceType], Field(description="Only these resource types; repeat for OR.")] = []
-    limit: Annotated[int, Field(ge=1, le=100, description="Matches per page (1..100).")] = 20
+    limit: Annotated[int, Field(ge=1, le=100, description="Matches per page (1..100).", examples=[20])] = 20
     cursor: Annotated[str | None, Field(max_length=64, description="`next_cursor` of the previous page.")] = (
         None
     )

@@ -29,7 +29,15 @@ async def list_sources(
 async def get_source(
     request: Request,
     snap: SnapshotDep,
-    source_id: Annotated[str, Path(max_length=120, pattern=ID_PATTERN, description="Source id.")],
+    source_id: Annotated[
+        str,
+        Path(
+            max_length=120,
+            pattern=ID_PATTERN,
+            description="Source id.",
+            examples=["bernama-malaysia-china-ai-mous"],
+        ),
+    ],
 ) -> Response:
     """A source with the initiatives, MoUs and pledges that cite it, and their quotes."""
     item = service.detail(snap.conn, source_id)

@@ -1,0 +1,86 @@
+"""The OpenAPI document, with every error an operation can answer documented as problem+json."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel, Field
+
+from app.common.problems import PROBLEM
+
+
+class ParameterError(BaseModel):
+    parameter: str = Field(examples=["country"])
+    in_: str = Field(alias="in", examples=["query"])
+    message: str = Field(examples=["'XX' is not an ISO 3166-1 alpha-2 country code such as MY"])
+
+
+class Problem(BaseModel):
+    """An error as RFC 9457 problem details."""
+
+    type: str = Field(examples=["about:blank"])
+    title: str = Field(examples=["Invalid query parameter"])
+    status: int = Field(examples=[422])
+    detail: str = Field(examples=["country: 'XX' is not an ISO 3166-1 alpha-2 country code such as MY"])
+    instance: str | None = Field(default=None, examples=["/v1/initiatives"])
+    errors: list[ParameterError] | None = Field(default=None, description="The offending parameters.")
+
+
+ERRORS = {
+    "400": "Invalid cursor",
+    "404": "No record with this id",
+    "413": "Export larger than the configured maximum",
+    "414": "Query string too long",
+    "422": "Invalid or unknown query parameter",
+    "500": "Unexpected error (no internals are shown)",
+    "503": "Database unavailable or too slow; retry after the Retry-After header",
+}
+
+
+def _errors_for(operation: dict[str, Any]) -> list[str]:
+    params = operation.get("parameters", [])
+    names = {p["name"] for p in params if p["in"] == "query"}
+    codes = ["414", "500"]
+    if any(p["in"] == "path" for p in params):
+        codes.append("404")
+    if params:
+        codes.append("422")
+    if "cursor" in names:
+        codes.append("400")
+    if "format" in names:
+        codes.append("413")
+    if operation.get("tags") != ["meta"] or operation.get("operationId", "").startswith(("index", "ready")):
+        codes.append("503")
+    return sorted(codes)
+
+
+def install_openapi(app: FastAPI) -> None:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
+        components.update(problem.pop("$defs", {}))
+        components["Problem"] = problem
+        for item in schema["paths"].values():
+            for operation in item.values():
+                responses = operation["responses"]
+                responses.pop("422", None)  # FastAPI's application/json validation error
+                for code in _errors_for(operation):
+                    responses[code] = {
+                        "description": ERRORS[code],
+                        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    }
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
