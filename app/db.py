@@ -1,5 +1,6 @@
 """Engines for the API (read-only, snapshot per request) and for the loader (owner)."""
 
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -21,15 +22,16 @@ def _sqlite_read_only_url(url: str) -> str:
     )
 
 
-def _install_sqlite_hooks(engine: Engine, *, writer: bool) -> None:
+def _install_sqlite_hooks(engine: Engine, *, writer: bool, statement_timeout_ms: int) -> None:
     """Foreign keys on; explicit BEGIN so that every request reads one consistent snapshot.
 
     pysqlite starts transactions only before writes; the recipe in SQLAlchemy's SQLite
-    dialect docs hands transaction control back to SQLAlchemy.
+    dialect docs hands transaction control back to SQLAlchemy. Readers also get a statement
+    timeout: SQLite's progress handler interrupts a statement that runs past its deadline.
     """
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    def _on_connect(dbapi_conn: Any, record: Any) -> None:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -37,6 +39,15 @@ def _install_sqlite_hooks(engine: Engine, *, writer: bool) -> None:
         if writer:
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
+        if not writer:
+            deadline = record.info["deadline"] = [0.0]
+            dbapi_conn.set_progress_handler(lambda: time.monotonic() > deadline[0], 20_000)
+
+    if not writer:
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _start_clock(conn: Any, *_args: Any) -> None:
+            conn.connection.info["deadline"][0] = time.monotonic() + statement_timeout_ms / 1000
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -58,7 +69,7 @@ def make_engine(
             connect_args={"check_same_thread": False},
             pool_size=pool_size,
         )
-        _install_sqlite_hooks(engine, writer=writer)
+        _install_sqlite_hooks(engine, writer=writer, statement_timeout_ms=statement_timeout_ms)
         return engine
     options = f"-c statement_timeout={statement_timeout_ms}"
     if not writer:

@@ -312,3 +312,9 @@ def test_list_items_embed_their_lists(client: TestClient) -> None:
 def test_sort(client: TestClient, path: str, sorted_ids: list[str]) -> None:
     items = client.get(path).json()["items"]
     assert [item["id"] for item in items] == sorted_ids
+
+
+def test_parent_is_a_union_of_each_parents_subsidiaries(client: TestClient) -> None:
+    assert ids(client, "/v1/organizations?parent=alibaba") == {"alibaba-cloud"}
+    assert ids(client, "/v1/organizations?parent=alibaba&parent=alibaba-cloud") == {"alibaba-cloud"}
+    assert ids(client, "/v1/organizations?parent=alibaba-cloud") == set()

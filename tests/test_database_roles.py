@@ -115,3 +115,23 @@ def test_postgresql_outage_gives_503_then_recovers(
             assert time.monotonic() < deadline, "the API did not recover"
             time.sleep(0.2)
         assert client.get("/v1/pledges?organization=huawei").json()["total"] == 5
+
+
+SLOW_QUERY = (
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000)"
+    " SELECT count(*) FROM n"
+)
+
+
+def test_statement_timeout_stops_a_runaway_query(seeded_db: Database) -> None:
+    engine = make_engine(seeded_db.reader_url, statement_timeout_ms=150)
+    try:
+        with engine.connect() as conn:
+            started = time.monotonic()
+            with pytest.raises(OperationalError):
+                conn.execute(text(SLOW_QUERY)).scalar()
+            assert time.monotonic() - started < 2
+        with engine.connect() as conn:  # the pool hands out a working connection afterwards
+            assert conn.execute(text("SELECT count(*) FROM pledges")).scalar() == 10
+    finally:
+        engine.dispose()

@@ -32,7 +32,13 @@ def organization_tree(conn: Connection, ids: list[str], parameter: str) -> list[
 
 
 def subsidiaries_only(conn: Connection, ids: list[str], parameter: str) -> list[str]:
-    return [i for i in organization_tree(conn, ids, parameter) if i not in ids]
+    """The subsidiaries, at any depth, of the organizations named (not those named themselves,
+    unless one is a subsidiary of another)."""
+    orgs = Organization.__table__
+    require_ids(conn, orgs, ids, parameter)
+    tree = select(orgs.c.id).where(orgs.c.parent_id.in_(ids)).cte("tree", recursive=True)
+    tree = tree.union(select(orgs.c.id).where(orgs.c.parent_id == tree.c.id))
+    return list(conn.execute(select(tree.c.id)).scalars())
 
 
 def member_of(
