@@ -129,6 +129,7 @@ def apply_rows(conn: Connection, desired: dict[str, list[Row]]) -> dict[str, Cou
         or not conn.execute(text("SELECT 1 FROM dataset WHERE id = 1")).first()
     ):
         bump_version(conn)
+        conn.exec_driver_sql("ANALYZE")  # fresh statistics for the query planner
     return counts
 
 
