@@ -195,6 +195,20 @@ def count_facets(
     return result
 
 
+def column_facet(key: ColumnElement[Any], column: ColumnElement[Any]) -> Callable[[Select[Any]], Select[Any]]:
+    """Counts of a column's values among the filtered records (`key IN ids`)."""
+
+    def facet(ids: Select[Any]) -> Select[Any]:
+        return select(column, func.count()).where(key.in_(ids)).group_by(column)
+
+    return facet
+
+
+def link_facet(link: Table, key: str, value: str) -> Callable[[Select[Any]], Select[Any]]:
+    """Counts of the filtered records per value of a link table (countries, sectors, roles)."""
+    return column_facet(link.c[key], link.c[value])
+
+
 def date_overlaps(
     column: ColumnElement[Any],
     precision: ColumnElement[Any],
@@ -235,7 +249,6 @@ def run_list(
     resource: Resource,
     params: ListQuery,
     conditions: list[ColumnElement[bool]],
-    filters: dict[str, Any],
 ) -> Response:
     """One page as JSON, or every matching row as CSV / NDJSON."""
     fmt = negotiate(request, params.format)
@@ -244,6 +257,7 @@ def run_list(
     if fmt is not Format.json:
         return export(request, conn, resource, keys, conditions, fmt)
 
+    filters = params.model_dump(exclude={"cursor", "limit", "format", "facets"})
     signature = _signature(resource, keys, filters)
     page_conditions = list(conditions)
     if params.cursor:

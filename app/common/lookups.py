@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, Table, select
 
 from app.common.problems import InvalidParameter
-from app.models import Citation, Organization, Source
+from app.models import Citation, Initiative, Organization, Source
 
 Row = dict[str, Any]
 
@@ -90,3 +90,20 @@ def values_of(conn: Connection, link: Table, key: str, value: str, ids: list[str
     for k, v in conn.execute(stmt):
         out[k].append(v)
     return out
+
+
+def cited_by(
+    conn: Connection, key: ColumnElement[Any], column: str, sources: list[str]
+) -> ColumnElement[bool]:
+    """Records cited by any of `sources` (the `source` filter); 422 for an unknown source."""
+    cit = Citation.__table__
+    require_ids(conn, Source.__table__, sources, "source")
+    return key.in_(select(cit.c[column]).where(cit.c.source_id.in_(sources)))
+
+
+def initiative_brief(conn: Connection, initiative_id: str | None) -> Row | None:
+    if initiative_id is None:
+        return None
+    ini = Initiative.__table__
+    found = conn.execute(select(ini.c.id, ini.c.name).where(ini.c.id == initiative_id)).mappings().first()
+    return dict(found) if found else None

@@ -31,8 +31,7 @@ async def list_initiatives(
 ) -> Response:
     """Programmes, infrastructure, labs, corridors and policies, filtered and paginated."""
     conds = service.conditions(snap.conn, params)
-    filters = params.model_dump(exclude={"cursor", "limit", "format", "facets"})
-    return run_list(request, snap.conn, service.RESOURCE, params, conds, filters)
+    return run_list(request, snap.conn, service.RESOURCE, params, conds)
 
 
 @router.get("/{initiative_id}", response_model=InitiativeDetail, summary="One initiative")

@@ -3,23 +3,22 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, select
+from sqlalchemy import ColumnElement, Connection, select
 
-from app.common.listing import Resource, SortField, date_overlaps
+from app.common.listing import Resource, SortField, column_facet, date_overlaps, link_facet
 from app.common.lookups import (
     citations_of,
+    cited_by,
     grouped,
     member_of,
     one,
     org_brief_columns,
     organization_tree,
-    require_ids,
     values_of,
 )
 from app.common.params import date_range
 from app.initiatives.schemas import InitiativeQuery
 from app.models import (
-    Citation,
     Initiative,
     InitiativeCountry,
     InitiativeSector,
@@ -27,7 +26,6 @@ from app.models import (
     Organization,
     Participant,
     Pledge,
-    Source,
 )
 from app.search.engine import matching_ids
 
@@ -63,9 +61,7 @@ def conditions(conn: Connection, p: InitiativeQuery) -> list[ColumnElement[bool]
     )
     where += date_overlaps(ini.c.announced_on, ini.c.announced_precision, lo, hi)
     if p.source:
-        require_ids(conn, Source.__table__, p.source, "source")
-        cit = Citation.__table__
-        where.append(ini.c.id.in_(select(cit.c.initiative_id).where(cit.c.source_id.in_(p.source))))
+        where.append(cited_by(conn, ini.c.id, "initiative_id", p.source))
     return where
 
 
@@ -110,20 +106,6 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _facet_link(link: Any, key: str, value: str) -> Any:
-    def facet(ids: Select[Any]) -> Select[Any]:
-        return select(link.c[value], func.count()).where(link.c[key].in_(ids)).group_by(link.c[value])
-
-    return facet
-
-
-def _facet_column(column: Any) -> Any:
-    def facet(ids: Select[Any]) -> Select[Any]:
-        return select(column, func.count()).where(ini.c.id.in_(ids)).group_by(column)
-
-    return facet
-
-
 RESOURCE = Resource(
     name="initiatives",
     table=ini,
@@ -136,12 +118,12 @@ RESOURCE = Resource(
     },
     default_sort="id",
     facets={
-        "country": _facet_link(countries, "initiative_id", "country"),
-        "sector": _facet_link(sectors, "initiative_id", "sector"),
-        "kind": _facet_column(ini.c.kind),
-        "status": _facet_column(ini.c.status),
-        "role": _facet_link(participants, "initiative_id", "role"),
-        "organization": _facet_link(participants, "initiative_id", "organization_id"),
+        "country": link_facet(countries, "initiative_id", "country"),
+        "sector": link_facet(sectors, "initiative_id", "sector"),
+        "kind": column_facet(ini.c.id, ini.c.kind),
+        "status": column_facet(ini.c.id, ini.c.status),
+        "role": link_facet(participants, "initiative_id", "role"),
+        "organization": link_facet(participants, "initiative_id", "organization_id"),
     },
     embed=embed,
     csv_columns=[

@@ -5,17 +5,19 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, select
 
-from app.common.listing import Resource, SortField, date_overlaps, year_of
+from app.common.listing import Resource, SortField, column_facet, date_overlaps, year_of
 from app.common.lookups import (
     citations_of,
+    cited_by,
     grouped,
+    initiative_brief,
     one,
     org_brief_columns,
     organization_tree,
     require_ids,
 )
 from app.common.params import date_range
-from app.models import Citation, Initiative, Mou, MouParty, MouWitness, Organization, Source
+from app.models import Initiative, Mou, MouParty, MouWitness, Organization
 from app.mous.schemas import MouQuery
 from app.search.engine import matching_ids
 
@@ -41,9 +43,7 @@ def conditions(conn: Connection, p: MouQuery) -> list[ColumnElement[bool]]:
         require_ids(conn, Initiative.__table__, p.initiative, "initiative")
         where.append(mous.c.initiative_id.in_(p.initiative))
     if p.source:
-        require_ids(conn, Source.__table__, p.source, "source")
-        cit = Citation.__table__
-        where.append(mous.c.id.in_(select(cit.c.mou_id).where(cit.c.source_id.in_(p.source))))
+        where.append(cited_by(conn, mous.c.id, "mou_id", p.source))
     return where
 
 
@@ -92,11 +92,6 @@ def _party_facet(column: Any) -> Any:
     return facet
 
 
-def _year_facet(ids: Select[Any]) -> Select[Any]:
-    year = year_of(mous.c.signed_on)
-    return select(year, func.count()).where(mous.c.id.in_(ids)).group_by(year)
-
-
 RESOURCE = Resource(
     name="mous",
     table=mous,
@@ -109,7 +104,7 @@ RESOURCE = Resource(
     facets={
         "country": _party_facet(orgs.c.country),
         "party": _party_facet(orgs.c.id),
-        "year": _year_facet,
+        "year": column_facet(mous.c.id, year_of(mous.c.signed_on)),
     },
     embed=embed,
     csv_columns=[
@@ -139,14 +134,6 @@ def detail(conn: Connection, mou_id: str) -> dict[str, Any] | None:
             select(*org_brief_columns()).where(orgs.c.id.in_(party_ids)).order_by(orgs.c.id)
         ).mappings()
     ]
-    item["initiative"] = None
-    if row["initiative_id"]:
-        ini = Initiative.__table__
-        found = (
-            conn.execute(select(ini.c.id, ini.c.name).where(ini.c.id == row["initiative_id"]))
-            .mappings()
-            .first()
-        )
-        item["initiative"] = dict(found) if found else None
+    item["initiative"] = initiative_brief(conn, row["initiative_id"])
     item["citations"] = citations_of(conn, "mou_id", [mou_id]).get(mou_id, [])
     return item

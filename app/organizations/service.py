@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
-from app.common.listing import Resource, SortField
+from app.common.listing import Resource, SortField, column_facet
 from app.common.lookups import (
     one,
     org_brief_columns,
@@ -53,13 +53,6 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _facet(column: Any) -> Any:
-    def facet(ids: Select[Any]) -> Select[Any]:
-        return select(column, func.count()).where(orgs.c.id.in_(ids)).group_by(column)
-
-    return facet
-
-
 RESOURCE = Resource(
     name="organizations",
     table=orgs,
@@ -70,7 +63,7 @@ RESOURCE = Resource(
         "country": SortField(orgs.c.country, str, nullable=True),
     },
     default_sort="id",
-    facets={"country": _facet(orgs.c.country), "kind": _facet(orgs.c.kind)},
+    facets={"country": column_facet(orgs.c.id, orgs.c.country), "kind": column_facet(orgs.c.id, orgs.c.kind)},
     embed=embed,
     csv_columns=["id", "name", "kind", "country", "parent_id", "aliases"],
     csv_row=csv_row,

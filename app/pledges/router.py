@@ -21,8 +21,7 @@ async def list_pledges(
 ) -> Response:
     """Quantified commitments: people trained, money invested, GPUs deployed..."""
     conds = service.conditions(snap.conn, params)
-    filters = params.model_dump(exclude={"cursor", "limit", "format", "facets"})
-    return run_list(request, snap.conn, service.RESOURCE, params, conds, filters)
+    return run_list(request, snap.conn, service.RESOURCE, params, conds)
 
 
 @router.get("/summary", response_model=Summary, summary="Totals of pledges per group and unit")

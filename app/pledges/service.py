@@ -3,11 +3,13 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, literal, select
+from sqlalchemy import ColumnElement, Connection, func, literal, select
 
-from app.common.listing import Resource, SortField, date_overlaps, year_of
+from app.common.listing import Resource, SortField, column_facet, date_overlaps, link_facet, year_of
 from app.common.lookups import (
     citations_of,
+    cited_by,
+    initiative_brief,
     one,
     org_brief_columns,
     organization_tree,
@@ -16,7 +18,7 @@ from app.common.lookups import (
 )
 from app.common.params import date_range
 from app.common.problems import InvalidParameter
-from app.models import Citation, Initiative, Organization, Pledge, PledgeCountry, Source
+from app.models import Initiative, Organization, Pledge, PledgeCountry
 from app.pledges.schemas import GroupBy, PledgeFilters
 from app.search.engine import matching_ids
 
@@ -57,9 +59,7 @@ def conditions(conn: Connection, p: PledgeFilters) -> list[ColumnElement[bool]]:
     if p.status:
         where.append(pledges.c.status.in_([s.value for s in p.status]))
     if p.source:
-        require_ids(conn, Source.__table__, p.source, "source")
-        cit = Citation.__table__
-        where.append(pledges.c.id.in_(select(cit.c.pledge_id).where(cit.c.source_id.in_(p.source))))
+        where.append(cited_by(conn, pledges.c.id, "pledge_id", p.source))
     return where
 
 
@@ -110,21 +110,6 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _facet(column: Any) -> Any:
-    def facet(ids: Select[Any]) -> Select[Any]:
-        return select(column, func.count()).where(pledges.c.id.in_(ids)).group_by(column)
-
-    return facet
-
-
-def _country_facet(ids: Select[Any]) -> Select[Any]:
-    return (
-        select(countries.c.country, func.count())
-        .where(countries.c.pledge_id.in_(ids))
-        .group_by(countries.c.country)
-    )
-
-
 RESOURCE = Resource(
     name="pledges",
     table=pledges,
@@ -137,12 +122,12 @@ RESOURCE = Resource(
     },
     default_sort="id",
     facets={
-        "metric": _facet(pledges.c.metric),
-        "unit": _facet(pledges.c.unit),
-        "status": _facet(pledges.c.status),
-        "organization": _facet(pledges.c.pledger_id),
-        "country": _country_facet,
-        "year": _facet(year_of(pledges.c.target_on)),
+        "metric": column_facet(pledges.c.id, pledges.c.metric),
+        "unit": column_facet(pledges.c.id, pledges.c.unit),
+        "status": column_facet(pledges.c.id, pledges.c.status),
+        "organization": column_facet(pledges.c.id, pledges.c.pledger_id),
+        "country": link_facet(countries, "pledge_id", "country"),
+        "year": column_facet(pledges.c.id, year_of(pledges.c.target_on)),
     },
     embed=embed,
     csv_columns=CSV_COLUMNS,
@@ -158,15 +143,7 @@ def detail(conn: Connection, pledge_id: str) -> dict[str, Any] | None:
     item["pledger_organization"] = dict(
         conn.execute(select(*org_brief_columns()).where(orgs.c.id == row["pledger_id"])).mappings().one()
     )
-    item["initiative"] = None
-    if row["initiative_id"]:
-        ini = Initiative.__table__
-        found = (
-            conn.execute(select(ini.c.id, ini.c.name).where(ini.c.id == row["initiative_id"]))
-            .mappings()
-            .first()
-        )
-        item["initiative"] = dict(found) if found else None
+    item["initiative"] = initiative_brief(conn, row["initiative_id"])
     item["citations"] = citations_of(conn, "pledge_id", [pledge_id]).get(pledge_id, [])
     return item
 

@@ -21,8 +21,7 @@ async def list_sources(
 ) -> Response:
     """The articles the records are curated from."""
     conds = service.conditions(snap.conn, params)
-    filters = params.model_dump(exclude={"cursor", "limit", "format", "facets"})
-    return run_list(request, snap.conn, service.RESOURCE, params, conds, filters)
+    return run_list(request, snap.conn, service.RESOURCE, params, conds)
 
 
 @router.get("/{source_id}", response_model=SourceDetail, summary="One source and what cites it")

@@ -3,9 +3,9 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, select
+from sqlalchemy import ColumnElement, Connection, select
 
-from app.common.listing import Resource, SortField, year_of
+from app.common.listing import Resource, SortField, column_facet, year_of
 from app.common.lookups import one
 from app.models import Citation, Initiative, Mou, Pledge, SearchDocument, Source
 from app.search.engine import matching_ids
@@ -29,13 +29,6 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _facet(column: Any) -> Any:
-    def facet(ids: Select[Any]) -> Select[Any]:
-        return select(column, func.count()).where(sources.c.id.in_(ids)).group_by(column)
-
-    return facet
-
-
 RESOURCE = Resource(
     name="sources",
     table=sources,
@@ -46,8 +39,8 @@ RESOURCE = Resource(
     },
     default_sort="id",
     facets={
-        "publisher": _facet(sources.c.publisher),
-        "year": _facet(year_of(sources.c.published_on)),
+        "publisher": column_facet(sources.c.id, sources.c.publisher),
+        "year": column_facet(sources.c.id, year_of(sources.c.published_on)),
     },
     embed=embed,
     csv_columns=COLUMNS,
