@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, select
+from sqlalchemy import ColumnElement, Connection, Select, Table, exists, select
 
 from app.common.problems import InvalidParameter
 from app.models import Citation, Initiative, Organization, Source
@@ -41,11 +41,17 @@ def subsidiaries_only(conn: Connection, ids: list[str], parameter: str) -> list[
     return list(conn.execute(select(tree.c.id)).scalars())
 
 
-def member_of(
+def has_any(
     key: ColumnElement[Any], link: Table, link_key: str, column: str, values: Iterable[Any]
 ) -> ColumnElement[bool]:
-    """`key IN (SELECT link_key FROM link WHERE column IN values)`: uses the (column, key) index."""
-    return key.in_(select(link.c[link_key]).where(link.c[column].in_(list(values))))
+    """`EXISTS (SELECT 1 FROM link WHERE link_key = key AND column IN values)`.
+
+    For filters on small vocabularies (country, sector, role) that match many records: a page
+    in key order stops after `limit` matches, each checked by a primary-key probe, where
+    `key IN (subquery)` would first build the whole list of matches. Filters on ids, which
+    match few records, keep `IN`.
+    """
+    return exists().where(link.c[link_key] == key, link.c[column].in_(list(values)))
 
 
 def grouped(conn: Connection, stmt: Select[Any], key: str) -> dict[Any, list[Row]]:

@@ -10,7 +10,7 @@ from app.common.lookups import (
     citations_of,
     cited_by,
     grouped,
-    member_of,
+    has_any,
     one,
     org_brief_columns,
     organization_tree,
@@ -41,17 +41,19 @@ def conditions(conn: Connection, p: InitiativeQuery) -> list[ColumnElement[bool]
     if p.q:
         where.append(ini.c.id.in_(matching_ids(conn, "initiative", p.q)))
     if p.country:
-        where.append(member_of(ini.c.id, countries, "initiative_id", "country", p.country))
+        where.append(has_any(ini.c.id, countries, "initiative_id", "country", p.country))
     if p.sector:
-        where.append(member_of(ini.c.id, sectors, "initiative_id", "sector", p.sector))
-    if p.organization or p.role:
-        part = select(participants.c.initiative_id)
-        if p.organization:
-            tree = organization_tree(conn, p.organization, "organization")
-            part = part.where(participants.c.organization_id.in_(tree))
-        if p.role:
-            part = part.where(participants.c.role.in_([r.value for r in p.role]))
+        where.append(has_any(ini.c.id, sectors, "initiative_id", "sector", p.sector))
+    roles = [r.value for r in p.role]
+    if p.organization:  # the same participant row matches both organization and role
+        part = select(participants.c.initiative_id).where(
+            participants.c.organization_id.in_(organization_tree(conn, p.organization, "organization"))
+        )
+        if roles:
+            part = part.where(participants.c.role.in_(roles))
         where.append(ini.c.id.in_(part))
+    elif roles:
+        where.append(has_any(ini.c.id, participants, "initiative_id", "role", roles))
     if p.kind:
         where.append(ini.c.kind.in_([k.value for k in p.kind]))
     if p.status:

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, select
+from sqlalchemy import ColumnElement, Connection, Select, exists, func, select
 
 from app.common.listing import Resource, SortField, column_facet, date_overlaps, year_of
 from app.common.lookups import (
@@ -35,8 +35,11 @@ def conditions(conn: Connection, p: MouQuery) -> list[ColumnElement[bool]]:
         tree = organization_tree(conn, p.party, "party")
         where.append(mous.c.id.in_(select(parties.c.mou_id).where(parties.c.organization_id.in_(tree))))
     if p.country:
-        in_country = select(orgs.c.id).where(orgs.c.country.in_(p.country))
-        where.append(mous.c.id.in_(select(parties.c.mou_id).where(parties.c.organization_id.in_(in_country))))
+        where.append(
+            exists()
+            .where(parties.c.mou_id == mous.c.id, orgs.c.id == parties.c.organization_id)
+            .where(orgs.c.country.in_(p.country))
+        )
     lo, hi = date_range(p.signed_from, p.signed_to, start_name="signed_from", end_name="signed_to")
     where += date_overlaps(mous.c.signed_on, mous.c.signed_precision, lo, hi)
     if p.initiative:

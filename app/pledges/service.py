@@ -9,6 +9,7 @@ from app.common.listing import Resource, SortField, column_facet, date_overlaps,
 from app.common.lookups import (
     citations_of,
     cited_by,
+    has_any,
     initiative_brief,
     one,
     org_brief_columns,
@@ -34,9 +35,7 @@ def conditions(conn: Connection, p: PledgeFilters) -> list[ColumnElement[bool]]:
     if p.organization:
         where.append(pledges.c.pledger_id.in_(organization_tree(conn, p.organization, "organization")))
     if p.country:
-        where.append(
-            pledges.c.id.in_(select(countries.c.pledge_id).where(countries.c.country.in_(p.country)))
-        )
+        where.append(has_any(pledges.c.id, countries, "pledge_id", "country", p.country))
     if p.metric:
         where.append(pledges.c.metric.in_([m.value for m in p.metric]))
     if p.unit:
