@@ -9,6 +9,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 
 from app.common import problems
+from app.common.cache import DerivedCache
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.deps import NotModified, not_modified_response
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.derived = DerivedCache()
     problems.install(app)
     install_docs(app)
     install_openapi(app)

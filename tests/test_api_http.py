@@ -1,6 +1,7 @@
 """HTTP behaviour: problem+json errors, caching, compression, read-only methods, limits."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -8,6 +9,8 @@ from sqlalchemy import event
 
 from app.config import Settings
 from app.main import create_app
+from app.seeding.load import load
+from tests.helpers import copy_minimal
 from tests.pg import Database
 
 PROBLEM = "application/problem+json"
@@ -196,9 +199,35 @@ def test_a_page_runs_a_bounded_number_of_queries(
     client: TestClient, statements: list[str], path: str
 ) -> None:
     sep = "&" if "?" in path else "?"
+    client.get(f"{path}{sep}limit=1")  # warms the cache of totals and facet counts
+    statements.clear()
     client.get(f"{path}{sep}limit=1")
     small = len(statements)
     statements.clear()
     body = client.get(f"{path}{sep}limit=500").json()
     assert len(body["items"]) > 1
     assert len(statements) == small <= 10, statements
+
+
+def test_totals_and_facets_are_computed_once_per_dataset_version(client: TestClient, statements: list[str]) -> None:
+    client.get("/v1/pledges?country=MY&facets=metric,unit&limit=1")
+    statements.clear()
+    body = client.get("/v1/pledges?country=MY&facets=metric,unit&limit=2&sort=-amount").json()
+    assert not any("count(" in s.lower() for s in statements), statements
+    assert body["total"] == 4
+    assert sum(f["count"] for f in body["facets"]["metric"]) == 4
+
+
+def test_a_reload_is_seen_at_once_despite_the_cache(empty_db: Database, tmp_path: Path) -> None:
+    seeds, articles = copy_minimal(tmp_path)
+    load(empty_db.writer_url, seeds, articles=articles)
+    with TestClient(create_app(Settings(database_url=empty_db.reader_url))) as c:
+        first = c.get("/v1/pledges?facets=metric")
+        assert first.json()["total"] == 1
+        source = seeds / "sources" / "a.yaml"
+        source.write_text(source.read_text().split("pledges:")[0])
+        load(empty_db.writer_url, seeds, articles=articles)
+        second = c.get("/v1/pledges?facets=metric", headers={"If-None-Match": first.headers["etag"]})
+        assert second.status_code == 200
+        assert second.json()["total"] == 0
+        assert second.json()["facets"]["metric"] == []

@@ -29,9 +29,11 @@ from sqlalchemy import (
 )
 from starlette.responses import Response, StreamingResponse
 
+from app.common.cache import DerivedCache
 from app.common.params import Format, ListQuery, split_csv
 from app.common.problems import BadCursor, InvalidParameter, ProblemError
 from app.common.responses import json_response, with_cache_headers
+from app.deps import Snapshot
 from app.models.enums import Precision
 
 Row = dict[str, Any]
@@ -245,20 +247,23 @@ def year_of(column: ColumnElement[Any]) -> ColumnElement[int]:
 
 def run_list(
     request: Request,
-    conn: Connection,
+    snap: Snapshot,
     resource: Resource,
     params: ListQuery,
     conditions: list[ColumnElement[bool]],
 ) -> Response:
     """One page as JSON, or every matching row as CSV / NDJSON."""
+    conn = snap.conn
     fmt = negotiate(request, params.format)
     keys = parse_sort(resource, getattr(params, "sort", None))
     table = resource.table
     if fmt is not Format.json:
-        return export(request, conn, resource, keys, conditions, fmt)
+        return export(request, conn, resource, keys, conditions, fmt)  # counts afresh: a hard cap
 
     filters = params.model_dump(exclude={"cursor", "limit", "format", "facets"})
     signature = _signature(resource, keys, filters)
+    cache: DerivedCache = request.app.state.derived
+    filter_key = (resource.name, orjson.dumps({k: v for k, v in filters.items() if k != "sort"}, default=str))
     page_conditions = list(conditions)
     if params.cursor:
         page_conditions.append(keyset_after(keys, decode_cursor(params.cursor, signature, keys)))
@@ -272,7 +277,7 @@ def run_list(
     rows = [dict(r) for r in conn.execute(stmt).mappings()]
     more = len(rows) > params.limit
     rows = rows[: params.limit]
-    total = conn.execute(select(func.count()).select_from(table).where(*conditions)).scalar_one()
+    total = cache.get(snap.version, ("total", *filter_key), lambda: count_rows(conn, table, conditions))
     body: dict[str, Any] = {
         "items": resource.embed(conn, rows),
         "total": total,
@@ -286,8 +291,19 @@ def run_list(
         headers["Link"] = f'<{next_url}>; rel="next"'
     if facets:
         ids = select(table.c.id).where(*conditions)
-        body["facets"] = count_facets(conn, resource, facets, ids)
+        body["facets"] = {
+            name: cache.get(
+                snap.version,
+                ("facet", name, *filter_key),
+                lambda name=name: count_facets(conn, resource, [name], ids)[name],
+            )
+            for name in facets
+        }
     return json_response(request, body, headers=headers)
+
+
+def count_rows(conn: Connection, table: Table, conditions: list[ColumnElement[bool]]) -> int:
+    return int(conn.execute(select(func.count()).select_from(table).where(*conditions)).scalar_one())
 
 
 def export(
@@ -301,7 +317,7 @@ def export(
     """Stream every matching row in keyset chunks, so memory stays flat whatever the size."""
     settings = request.app.state.settings
     table = resource.table
-    total = conn.execute(select(func.count()).select_from(table).where(*conditions)).scalar_one()
+    total = count_rows(conn, table, conditions)
     if total > settings.max_export_rows:
         raise ExportTooLarge(
             f"the export would hold {total} rows, more than the {settings.max_export_rows}"

@@ -31,7 +31,7 @@ async def list_initiatives(
 ) -> Response:
     """Programmes, infrastructure, labs, corridors and policies, filtered and paginated."""
     conds = service.conditions(snap.conn, params)
-    return run_list(request, snap.conn, service.RESOURCE, params, conds)
+    return run_list(request, snap, service.RESOURCE, params, conds)
 
 
 @router.get("/{initiative_id}", response_model=InitiativeDetail, summary="One initiative")

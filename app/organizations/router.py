@@ -35,7 +35,7 @@ async def list_organizations(
 ) -> Response:
     """Companies, government bodies, universities...; `q` also matches aliases."""
     conds = service.conditions(snap.conn, params)
-    return run_list(request, snap.conn, service.RESOURCE, params, conds)
+    return run_list(request, snap, service.RESOURCE, params, conds)
 
 
 @router.get("/{organization_id}", response_model=OrganizationDetail, summary="One organization")

@@ -21,7 +21,7 @@ async def list_pledges(
 ) -> Response:
     """Quantified commitments: people trained, money invested, GPUs deployed..."""
     conds = service.conditions(snap.conn, params)
-    return run_list(request, snap.conn, service.RESOURCE, params, conds)
+    return run_list(request, snap, service.RESOURCE, params, conds)
 
 
 @router.get("/summary", response_model=Summary, summary="Totals of pledges per group and unit")

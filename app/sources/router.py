@@ -21,7 +21,7 @@ async def list_sources(
 ) -> Response:
     """The articles the records are curated from."""
     conds = service.conditions(snap.conn, params)
-    return run_list(request, snap.conn, service.RESOURCE, params, conds)
+    return run_list(request, snap, service.RESOURCE, params, conds)
 
 
 @router.get("/{source_id}", response_model=SourceDetail, summary="One source and what cites it")
