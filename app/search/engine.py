@@ -66,59 +66,98 @@ def matching_ids(conn: Connection, resource: str, q: str) -> Select[Any]:
     return select(docs.c.record_id).where(docs.c.resource == resource, matching_docs(conn, q))
 
 
-_MARK = re.compile(r"\s+")
+_SPACES = re.compile(r"\s+")
+SNIPPET_SQLITE = "snippet(search_fts, 1, '<mark>', '</mark>', '…', 16)"
+HEADLINE_OPTIONS = (
+    "StartSel=<mark>, StopSel=</mark>, MaxFragments=1, MaxWords=24, MinWords=8, FragmentDelimiter=…"
+)
+
+
+def _sqlite_hits(terms: list[tuple[str, bool]]) -> Any:
+    """Every match with its score, materialized first, so that a filter on the resource type
+    cannot make SQLite walk search_documents and probe the full-text index row by row."""
+    match = text("search_fts MATCH :match").bindparams(match=_fts5(terms))
+    score = literal_column("-bm25(search_fts, 10.0, 1.0)")
+    hits = select(fts.c.rowid.label("id"), score.label("score")).select_from(fts).where(match)
+    return hits.cte("hits").prefix_with("MATERIALIZED")
 
 
 def search(
     conn: Connection, q: str, *, resources: list[str], limit: int, offset: int
-) -> tuple[list[dict[str, Any]], int]:
-    """Best matches first, each with a highlighted snippet; and the number of matches."""
+) -> list[dict[str, Any]]:
+    """Best matches first, each with a highlighted snippet.
+
+    Two steps: rank every match (the engine must score them all to order them), then make
+    snippets for the page's rows only, which is where most of the time went.
+    """
     terms = parse_query(q)
     where = [docs.c.resource.in_(resources)] if resources else []
     if conn.dialect.name == "sqlite":
-        match = text("search_fts MATCH :match").bindparams(match=_fts5(terms))
-        base = (
-            select(
-                docs.c.resource,
-                docs.c.record_id,
-                docs.c.name,
-                literal_column("snippet(search_fts, 1, '<mark>', '</mark>', '…', 16)").label("snippet"),
-                literal_column("-bm25(search_fts, 10.0, 1.0)").label("score"),
-            )
-            .select_from(fts)
-            .join(docs, docs.c.id == fts.c.rowid)
-            .where(match, *where)
-        )
-        count = (
-            select(func.count()).select_from(fts).join(docs, docs.c.id == fts.c.rowid).where(match, *where)
-        )
+        hits = _sqlite_hits(terms)
+        ranked = select(hits.c.id, hits.c.score)
+        if where:
+            ranked = ranked.join(docs, docs.c.id == hits.c.id).where(*where)
+        order = [hits.c.score.desc(), hits.c.id]
     else:
         query = func.to_tsquery("simple", bindparam("tsq", _tsquery(terms)))
         tsv = literal_column("search_documents.tsv")
-        base = select(
-            docs.c.resource,
-            docs.c.record_id,
-            docs.c.name,
-            func.ts_headline(
-                "simple",
-                docs.c.body,
-                query,
-                "StartSel=<mark>, StopSel=</mark>, MaxFragments=1, MaxWords=24, MinWords=8,"
-                " FragmentDelimiter=…",
-            ).label("snippet"),
-            func.ts_rank_cd(tsv, query).label("score"),
-        ).where(tsv.op("@@")(query), *where)
-        count = select(func.count()).select_from(docs).where(tsv.op("@@")(query), *where)
-    stmt = base.order_by(literal_column("score").desc(), docs.c.resource, docs.c.record_id)
-    rows = conn.execute(stmt.limit(limit).offset(offset)).mappings().all()
-    items = [
+        ranked = select(docs.c.id, func.ts_rank_cd(tsv, query).label("score")).where(
+            tsv.op("@@")(query), *where
+        )
+        order = [literal_column("score").desc(), docs.c.id]
+    page = conn.execute(ranked.order_by(*order).limit(limit).offset(offset)).all()
+    if not page:
+        return []
+    ids = [row.id for row in page]
+    if conn.dialect.name == "sqlite":
+        snippets = dict(
+            conn.execute(
+                select(fts.c.rowid, literal_column(SNIPPET_SQLITE))
+                .select_from(fts)
+                .where(text("search_fts MATCH :match").bindparams(match=_fts5(terms)), fts.c.rowid.in_(ids))
+            ).all()
+        )
+    else:
+        query = func.to_tsquery("simple", bindparam("tsq", _tsquery(terms)))
+        snippets = dict(
+            conn.execute(
+                select(docs.c.id, func.ts_headline("simple", docs.c.body, query, HEADLINE_OPTIONS)).where(
+                    docs.c.id.in_(ids)
+                )
+            ).all()
+        )
+    records = {
+        row.id: row
+        for row in conn.execute(
+            select(docs.c.id, docs.c.resource, docs.c.record_id, docs.c.name).where(docs.c.id.in_(ids))
+        )
+    }
+    return [
         {
-            "type": r["resource"],
-            "id": r["record_id"],
-            "name": r["name"],
-            "snippet": _MARK.sub(" ", r["snippet"] or "").strip(),
-            "score": round(float(r["score"]), 6),
+            "type": records[row.id].resource,
+            "id": records[row.id].record_id,
+            "name": records[row.id].name,
+            "snippet": _SPACES.sub(" ", snippets.get(row.id) or "").strip(),
+            "score": round(float(row.score), 6),
         }
-        for r in rows
+        for row in page
     ]
-    return items, conn.execute(count).scalar_one()
+
+
+def count_matches(conn: Connection, q: str, *, resources: list[str]) -> int:
+    terms = parse_query(q)
+    if conn.dialect.name == "sqlite":
+        hits = _sqlite_hits(terms)
+        stmt = select(func.count()).select_from(hits)
+        if resources:
+            stmt = stmt.join(docs, docs.c.id == hits.c.id).where(docs.c.resource.in_(resources))
+    else:
+        query = func.to_tsquery("simple", bindparam("tsq", _tsquery(terms)))
+        stmt = (
+            select(func.count())
+            .select_from(docs)
+            .where(literal_column("search_documents.tsv").op("@@")(query))
+        )
+        if resources:
+            stmt = stmt.where(docs.c.resource.in_(resources))
+    return int(conn.execute(stmt).scalar_one())

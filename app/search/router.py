@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from app.common.cache import DerivedCache
 from app.common.problems import BadCursor
 from app.common.responses import json_response
 from app.deps import SnapshotDep
-from app.search.engine import search
+from app.search.engine import count_matches, parse_query, search
 
 router = APIRouter(tags=["search"])
 
@@ -77,12 +78,13 @@ async def search_all(
 ) -> Response:
     """Initiatives, organizations, MoUs, pledges and sources matching `q`, best first."""
     offset = _offset(params.cursor)
-    items, total = search(
-        snap.conn,
-        params.q,
-        resources=[t.value for t in params.type],
-        limit=params.limit,
-        offset=offset,
+    resources = sorted(t.value for t in params.type)
+    items = search(snap.conn, params.q, resources=resources, limit=params.limit, offset=offset)
+    cache: DerivedCache = request.app.state.derived
+    total = cache.get(
+        snap.version,
+        ("search", tuple(parse_query(params.q)), tuple(resources)),
+        lambda: count_matches(snap.conn, params.q, resources=resources),
     )
     next_offset = offset + len(items)
     next_cursor = (
