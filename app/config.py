@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = Field(default=5000, ge=100)
     connect_timeout_s: int = Field(default=3, ge=1)
     pool_size: int = Field(default=5, ge=1)
+    pool_wait_s: float = Field(default=10, gt=0, description="How long a request waits for a connection.")
     max_limit: int = Field(default=500, ge=1)
     default_limit: int = Field(default=50, ge=1)
     max_q_length: int = Field(default=200, ge=1)

@@ -68,6 +68,7 @@ def make_engine(
             url if writer else _sqlite_read_only_url(url),
             connect_args={"check_same_thread": False},
             pool_size=pool_size,
+            max_overflow=pool_size,
         )
         _install_sqlite_hooks(engine, writer=writer, statement_timeout_ms=statement_timeout_ms)
         return engine

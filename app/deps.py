@@ -1,7 +1,9 @@
 """Request dependencies: one consistent snapshot of the database, with its ETag."""
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -9,6 +11,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Connection, select
 from starlette.responses import Response
 
+from app.common.problems import ServiceUnavailable
 from app.models import Dataset
 
 
@@ -37,20 +40,40 @@ def _matches(header: str, etag: str) -> bool:
     return "*" in tags or any(t.removeprefix("W/") == bare for t in tags)
 
 
-async def snapshot(request: Request) -> AsyncIterator[Snapshot]:
-    """A connection inside one read transaction; answers 304 before any query if the tag matches.
+@asynccontextmanager
+async def connection(request: Request) -> AsyncIterator[Connection]:
+    """A pooled connection, waited for without blocking the event loop.
 
-    The routes are `async def` and call the database directly: the queries take well under a
-    millisecond to a few milliseconds, and skipping the thread-pool hop doubles throughput.
+    The routes are `async def` and call the database directly (queries take well under a
+    millisecond to a few milliseconds; skipping the thread-pool hop doubles throughput). A
+    checkout that had to wait for the pool would block the whole loop, and with it the
+    streaming exports that would give connections back: so every checkout first takes a
+    slot of an asyncio semaphore as large as the pool, and waits there instead.
     """
-    with request.app.state.engine.connect() as conn, conn.begin():
-        version = conn.execute(select(Dataset.version).where(Dataset.id == 1)).scalar() or 0
-        etag = make_etag(request, version)
-        request.state.etag = etag
-        header = request.headers.get("if-none-match")
-        if header and _matches(header, etag):
-            raise NotModified(etag)
-        yield Snapshot(conn, version)
+    settings = request.app.state.settings
+    gate: asyncio.Semaphore = request.app.state.gate
+    try:
+        await asyncio.wait_for(gate.acquire(), timeout=settings.pool_wait_s)
+    except TimeoutError:
+        raise ServiceUnavailable("every database connection is busy; try again shortly") from None
+    try:
+        with request.app.state.engine.connect() as conn:
+            yield conn
+    finally:
+        gate.release()
+
+
+async def snapshot(request: Request) -> AsyncIterator[Snapshot]:
+    """A connection inside one read transaction; answers 304 before any query if the tag matches."""
+    async with connection(request) as conn:
+        with conn.begin():
+            version = conn.execute(select(Dataset.version).where(Dataset.id == 1)).scalar() or 0
+            etag = make_etag(request, version)
+            request.state.etag = etag
+            header = request.headers.get("if-none-match")
+            if header and _matches(header, etag):
+                raise NotModified(etag)
+            yield Snapshot(conn, version)
 
 
 def not_modified_response(request: Request, exc: NotModified) -> Response:

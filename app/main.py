@@ -1,5 +1,6 @@
 """The read-only HTTP API over the curated database."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.gate = asyncio.Semaphore(2 * settings.pool_size)  # make_engine: size + overflow
         app.state.engine = make_engine(
             settings.database_url,
             statement_timeout_ms=settings.statement_timeout_ms,

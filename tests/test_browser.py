@@ -5,20 +5,16 @@ test is skipped loudly, or fails when REQUIRE_BROWSER=1.
 """
 
 import os
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.error import URLError
 from urllib.parse import urlsplit
-from urllib.request import urlopen
 
 import pytest
 
 from app.seeding.load import load
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import SEEDS
+from tests.server import uvicorn_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,7 +28,6 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 PLEDGE_ID = "huawei-malaysia-30000-ai-professionals"
-STARTUP_TIMEOUT_S = 20.0
 UI_TIMEOUT_MS = 20_000
 
 pytestmark = pytest.mark.browser
@@ -51,27 +46,6 @@ def _require_chromium() -> None:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_health(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"uvicorn exited with {process.returncode}:\n{log.read_text()}", pytrace=False)
-        try:
-            with urlopen(f"{base_url}/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except (URLError, OSError):
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"uvicorn did not answer /health within {STARTUP_TIMEOUT_S} s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real uvicorn server over a seeded SQLite database; yields its base URL."""
@@ -79,28 +53,8 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("browser")
     database_url = f"sqlite:///{tmp / 'initiatives.db'}"
     load(database_url, SEEDS)
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log = tmp / "uvicorn.log"
-    env = {**os.environ, "DATABASE_URL": database_url}
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_for_health(base_url, process, log)
+    with uvicorn_server(database_url, tmp / "uvicorn.log") as (base_url, _process):
         yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_swagger_ui_try_it_out(api_url: str, tmp_path: Path) -> None:

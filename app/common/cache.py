@@ -10,7 +10,7 @@ from typing import Any
 
 
 class DerivedCache:
-    def __init__(self, max_entries: int = 20_000) -> None:
+    def __init__(self, max_entries: int = 5_000) -> None:
         self.max_entries = max_entries
         self.version: int | None = None
         self.entries: OrderedDict[Hashable, Any] = OrderedDict()

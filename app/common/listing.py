@@ -15,7 +15,6 @@ from fastapi import Request
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Engine,
     Integer,
     Select,
     Table,
@@ -207,8 +206,18 @@ def column_facet(key: ColumnElement[Any], column: ColumnElement[Any]) -> Callabl
 
 
 def link_facet(link: Table, key: str, value: str) -> Callable[[Select[Any]], Select[Any]]:
-    """Counts of the filtered records per value of a link table (countries, sectors, roles)."""
-    return column_facet(link.c[key], link.c[value])
+    """Counts of the filtered records per value of a link table (countries, sectors, roles):
+    records, not link rows, so an initiative with five adopters counts once for `adopter`."""
+
+    def facet(ids: Select[Any]) -> Select[Any]:
+        column = link.c[value]
+        return (
+            select(column, func.count(func.distinct(link.c[key])))
+            .where(link.c[key].in_(ids))
+            .group_by(column)
+        )
+
+    return facet
 
 
 def date_overlaps(
@@ -323,26 +332,24 @@ def export(
             f"the export would hold {total} rows, more than the {settings.max_export_rows}"
             " allowed; narrow the filters"
         )
-    engine: Engine = request.app.state.engine
 
     def rows() -> Iterator[Row]:
-        # A connection of its own: the request's one is closed before the body is streamed.
-        with engine.connect() as own, own.begin():
-            values: list[Any] | None = None
-            while True:
-                stmt = select(*resource.select_columns()).where(*conditions)
-                if values is not None:
-                    stmt = stmt.where(keyset_after(keys, values))
-                chunk = [
-                    dict(r)
-                    for r in own.execute(stmt.order_by(*order_by(keys)).limit(EXPORT_CHUNK)).mappings()
-                ]
-                if not chunk:
-                    return
-                yield from resource.embed(own, chunk)
-                if len(chunk) < EXPORT_CHUNK:
-                    return
-                values = [chunk[-1][k.field.column.key] for k in keys]
+        # The request's own snapshot: its connection is released only once the body is sent,
+        # so the header's total, the ETag and every row come from one version of the data.
+        values: list[Any] | None = None
+        while True:
+            stmt = select(*resource.select_columns()).where(*conditions)
+            if values is not None:
+                stmt = stmt.where(keyset_after(keys, values))
+            chunk = [
+                dict(r) for r in conn.execute(stmt.order_by(*order_by(keys)).limit(EXPORT_CHUNK)).mappings()
+            ]
+            if not chunk:
+                return
+            yield from resource.embed(conn, chunk)
+            if len(chunk) < EXPORT_CHUNK:
+                return
+            values = [chunk[-1][k.field.column.key] for k in keys]
 
     if fmt is Format.ndjson:
         body: Iterator[bytes] = (orjson.dumps(item, option=orjson.OPT_APPEND_NEWLINE) for item in rows())

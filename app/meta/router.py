@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from app.common.problems import ServiceUnavailable
 from app.common.responses import json_response
-from app.deps import SnapshotDep
+from app.deps import SnapshotDep, connection
 from app.models import Dataset, Initiative, Mou, Organization, Pledge, Source
 
 router = APIRouter(tags=["meta"])
@@ -59,8 +59,10 @@ async def health() -> Response:
 async def ready(request: Request) -> Response:
     """The database answers a query and holds a loaded dataset."""
     try:
-        with request.app.state.engine.connect() as conn:
+        async with connection(request) as conn:
             version = conn.execute(text("SELECT version FROM dataset WHERE id = 1")).scalar()
+    except ServiceUnavailable:
+        raise
     except Exception:
         raise ServiceUnavailable("the database does not answer") from None
     if version is None:

@@ -88,23 +88,22 @@ def search(
     """Best matches first, each with a highlighted snippet.
 
     Two steps: rank every match (the engine must score them all to order them), then make
-    snippets for the page's rows only, which is where most of the time went.
+    snippets for the page's rows only, which is where most of the time went. Ties break on
+    the record, not on the internal document id, so an order survives a reload.
     """
     terms = parse_query(q)
     where = [docs.c.resource.in_(resources)] if resources else []
     if conn.dialect.name == "sqlite":
         hits = _sqlite_hits(terms)
-        ranked = select(hits.c.id, hits.c.score)
-        if where:
-            ranked = ranked.join(docs, docs.c.id == hits.c.id).where(*where)
-        order = [hits.c.score.desc(), hits.c.id]
+        ranked = select(hits.c.id, hits.c.score).join(docs, docs.c.id == hits.c.id).where(*where)
+        order = [hits.c.score.desc(), docs.c.resource, docs.c.record_id]
     else:
         query = func.to_tsquery("simple", bindparam("tsq", _tsquery(terms)))
         tsv = literal_column("search_documents.tsv")
         ranked = select(docs.c.id, func.ts_rank_cd(tsv, query).label("score")).where(
             tsv.op("@@")(query), *where
         )
-        order = [literal_column("score").desc(), docs.c.id]
+        order = [literal_column("score").desc(), docs.c.resource, docs.c.record_id]
     page = conn.execute(ranked.order_by(*order).limit(limit).offset(offset)).all()
     if not page:
         return []
