@@ -238,6 +238,7 @@ def date_overlaps(
     if lo is not None:
         month_start = date(lo.year, lo.month, 1)
         year_start = date(lo.year, 1, 1)
+        conditions.append(column >= year_start)  # implied by the OR below; a range an index can use
         conditions.append(
             or_(
                 column >= lo,

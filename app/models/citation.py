@@ -16,6 +16,7 @@ class Citation(Base):
             name="one_subject",
         ),
         CheckConstraint("length(quote) > 0", name="quote_not_empty"),
+        Index(None, "source_id"),
         Index(None, "initiative_id"),
         Index(None, "mou_id"),
         Index(None, "pledge_id"),
