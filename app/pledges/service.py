@@ -7,8 +7,10 @@ from sqlalchemy import ColumnElement, Connection, func, literal, select
 
 from app.common.listing import Resource, SortField, column_facet, date_overlaps, link_facet, year_of
 from app.common.lookups import (
+    Condition,
     citations_of,
     cited_by,
+    for_count,
     has_any,
     initiative_brief,
     one,
@@ -28,8 +30,8 @@ countries = PledgeCountry.__table__
 orgs = Organization.__table__
 
 
-def conditions(conn: Connection, p: PledgeFilters) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
+def conditions(conn: Connection, p: PledgeFilters) -> list[Condition]:
+    where: list[Condition] = []
     if p.q:
         where.append(pledges.c.id.in_(matching_ids(conn, "pledge", p.q)))
     if p.organization:
@@ -147,9 +149,9 @@ def detail(conn: Connection, pledge_id: str) -> dict[str, Any] | None:
     return item
 
 
-def summary(conn: Connection, group_by: GroupBy, where: list[ColumnElement[bool]]) -> dict[str, Any]:
+def summary(conn: Connection, group_by: GroupBy, where: list[Condition]) -> dict[str, Any]:
     """Totals of amount per group and unit, with counts; units are never added together."""
-    ids = select(pledges.c.id).where(*where)
+    ids = select(pledges.c.id).where(*for_count(where))
     base = pledges.c.id.in_(ids)
     label: ColumnElement[Any] = literal(None)
     if group_by is GroupBy.organization:

@@ -146,10 +146,18 @@ def search(
 def count_matches(conn: Connection, q: str, *, resources: list[str]) -> int:
     terms = parse_query(q)
     if conn.dialect.name == "sqlite":
-        hits = _sqlite_hits(terms)
-        stmt = select(func.count()).select_from(hits)
+        match = text("search_fts MATCH :match").bindparams(match=_fts5(terms))
+        stmt = select(func.count()).select_from(fts).where(match)  # no ranking needed to count
         if resources:
-            stmt = stmt.join(docs, docs.c.id == hits.c.id).where(docs.c.resource.in_(resources))
+            hits = (
+                select(fts.c.rowid.label("id"))
+                .select_from(fts)
+                .where(match)
+                .cte("hits")
+                .prefix_with("MATERIALIZED")
+            )
+            stmt = select(func.count()).select_from(hits).join(docs, docs.c.id == hits.c.id)
+            stmt = stmt.where(docs.c.resource.in_(resources))
     else:
         query = func.to_tsquery("simple", bindparam("tsq", _tsquery(terms)))
         stmt = (

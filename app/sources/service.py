@@ -3,10 +3,10 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import Connection, select
 
 from app.common.listing import Resource, SortField, column_facet, year_of
-from app.common.lookups import one
+from app.common.lookups import Condition, one
 from app.models import Citation, Initiative, Mou, Pledge, SearchDocument, Source
 from app.search.engine import matching_ids
 from app.sources.schemas import SourceQuery
@@ -15,7 +15,7 @@ sources = Source.__table__
 COLUMNS = ["id", "title", "publisher", "published_on", "published_precision", "url", "document"]
 
 
-def conditions(conn: Connection, p: SourceQuery) -> list[ColumnElement[bool]]:
+def conditions(conn: Connection, p: SourceQuery) -> list[Condition]:
     return [sources.c.id.in_(matching_ids(conn, "source", p.q))] if p.q else []
 
 

@@ -1,0 +1,990 @@
+"""Load-test our API against Datasette and a bare ASGI ceiling, on the same synthetic database.
+
+python scripts/bench.py [--quick] [--initiatives N] [--duration S] [--connections C]
+python scripts/bench.py --export            # full CSV export of every pledge: time, size, peak RSS
+python scripts/bench.py --profile SHAPE     # our server under pyinstrument for one query shape
+
+Builds (or reuses, keyed by scale and seed, under bench-data/) a database with scripts/synth.py,
+starts three servers on loopback, each one process under the same uvicorn (uvloop + httptools
+when installed, default logging):
+
+  ours      python -m uvicorn app.main:app --workers 1 (DATABASE_URL = the file)
+  datasette datasette serve -i FILE (immutable, read-only), suggest_facets off,
+            default_page_size 50, SQL and facet time limits raised to 10 s so that Datasette
+            never answers faster by giving up; lists use _nocount=1 (its best configuration:
+            PERFORMANCE.md), search is a canned query doing the same ranked FTS5 query as ours
+  ceiling   a bare ASGI app (scripts.bench:ceiling) answering each shape with the bytes our
+            API answered for one request of it
+
+and drives each with wrk (same connections, duration, one wrk thread) through a Lua script that
+cycles through up to 25,000 different paths per shape (ids, filter sets, words, pages), more than
+a run can ask for, so that no cache answers for the server (see build_paths). Before measuring,
+one request per shape and server must answer 200 with the same rows from ours and Datasette.
+Each run reports the CPU the server, wrk and every other process used (/proc), so that a run
+disturbed by other work on the machine, or limited by wrk, shows as such; after each run the
+server is left to finish the requests wrk abandoned before the next run starts.
+
+wrk: `apt-get update && apt-get install -y wrk` (Debian package).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "bench-data"
+SHAPES = ["list", "record", "deep", "search", "facets"]
+SERVERS = ["ours", "datasette", "ceiling"]
+PAGE = 50
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+# ---------------------------------------------------------------------------------------------
+# The ceiling: a bare ASGI app. Kept at the top and free of heavy imports, since uvicorn imports
+# this module in the ceiling's own process (BENCH_CEILING_FILE names the bodies to answer).
+# ---------------------------------------------------------------------------------------------
+
+
+def _load_ceiling() -> dict[str, tuple[bytes, list[tuple[bytes, bytes]]]]:
+    path = os.environ.get("BENCH_CEILING_FILE")
+    if not path:
+        return {}
+    out = {}
+    for shape, item in json.loads(Path(path).read_text()).items():
+        body = item["body"].encode()
+        headers = [
+            (b"content-type", item["content_type"].encode()),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        out[shape] = (body, headers)
+    return out
+
+
+_CEILING = _load_ceiling()
+
+
+async def ceiling(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    path, query = scope["path"], scope["query_string"]
+    if path == "/v1/search":
+        shape = "search"
+    elif path.startswith("/v1/initiatives/"):
+        shape = "record"
+    elif b"cursor=" in query:
+        shape = "deep"
+    elif b"facets=" in query:
+        shape = "facets"
+    else:
+        shape = "list"
+    body, headers = _CEILING[shape]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+# ---------------------------------------------------------------------------------------------
+# Processes
+# ---------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads), from /proc/PID/stat."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # fields 14 and 15 of the whole line
+
+
+def busy_seconds() -> float:
+    """CPU time every process on the machine has used (all CPUs), from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / CLK_TCK  # minus idle and iowait
+
+
+def wait_idle(limit: float) -> None:
+    """Wait (up to `limit` seconds) for three seconds in a row with the CPUs all but idle."""
+    deadline, quiet = time.monotonic() + limit, 0
+    while quiet < 3 and time.monotonic() < deadline:
+        before = busy_seconds()
+        time.sleep(1)
+        quiet = quiet + 1 if busy_seconds() - before < 0.1 else 0
+
+
+def drain(server: Server, limit: float = 120) -> float:
+    """Wait until the server has finished the requests wrk left behind; seconds waited.
+
+    wrk closes its connections at the end of a run, but the server still works through the
+    requests it had accepted: a slow shape's warm-up would otherwise eat into the measured run.
+    """
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        before = cpu_seconds(server.proc.pid)
+        time.sleep(0.25)
+        if cpu_seconds(server.proc.pid) - before < 0.02:
+            break
+    return time.monotonic() - started
+
+
+def rss_kb(pid: int, key: str = "VmRSS") -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def start(name: str, cmd: list[str], env: dict[str, str], ready_path: str, port: int) -> Server:
+    log = DATA / "logs" / f"{name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+        )
+    server = Server(name, port, proc, log)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{name} exited at start-up; see {log}:\n{log.read_text()[-2000:]}")
+        try:
+            status, _, _ = fetch(server, ready_path, timeout=5)
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise SystemExit(f"{name} did not answer {ready_path} within 90 s; see {log}")
+
+
+def fetch(server: Server, path: str, timeout: float = 60) -> tuple[int, str, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.getheader("content-type") or "", response.read()
+    finally:
+        conn.close()
+
+
+def fetch_json(server: Server, path: str) -> Any:
+    status, ctype, body = fetch(server, path)
+    if status != 200:
+        raise AssertionError(f"{server.name} {path} answered {status}: {body[:300]!r}")
+    if "json" not in ctype:
+        raise AssertionError(f"{server.name} {path} answered {ctype}, not JSON")
+    return json.loads(body)
+
+
+# ---------------------------------------------------------------------------------------------
+# The database and the request paths
+# ---------------------------------------------------------------------------------------------
+
+
+def database(initiatives: int, seed: int) -> Path:
+    """The synthetic database of this scale and seed, built on first use."""
+    path = DATA / f"synth-{initiatives}-s{seed}.db"
+    if path.exists():
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as probe:
+                if probe.execute("SELECT version FROM dataset WHERE id = 1").fetchone():
+                    print(f"reusing {path.relative_to(ROOT)} ({path.stat().st_size / 1e6:,.0f} MB)")
+                    return path
+        except sqlite3.Error:
+            pass
+    from scripts.synth import build
+
+    print(f"building {path.relative_to(ROOT)}: {initiatives:,} initiatives, seed {seed}")
+    result = build(f"sqlite:///{path}", initiatives=initiatives, seed=seed, force=True)
+    print(
+        f"built {result['rows']:,} rows in {result['seconds']:.1f} s: {result['rows_per_s']:,} rows/s,"
+        f" {result['bytes'] / 1e6:,.0f} MB"
+    )
+    return path
+
+
+def country_where(countries: list[str]) -> str:
+    quoted = ", ".join(f"'{c}'" for c in countries)
+    return f"id in (select initiative_id from initiative_countries where country in ({quoted}))"
+
+
+@dataclass
+class Paths:
+    """Per shape: the paths each server is asked for (same meaning, index by index)."""
+
+    ours: dict[str, list[str]] = field(default_factory=dict)
+    datasette: dict[str, list[str]] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    deep_page: int = 0
+
+
+SEARCH_SQL = (
+    "select d.resource, d.record_id, d.name,"
+    " snippet(search_fts, 1, '<mark>', '</mark>', '…', 16) as snippet,"
+    " -bm25(search_fts, 10.0, 1.0) as score"
+    " from search_fts join search_documents d on d.id = search_fts.rowid"
+    " where search_fts match :q order by score desc, d.resource, d.record_id limit 20"
+)
+
+
+def datasette_metadata(db_name: str) -> dict[str, Any]:
+    return {
+        "databases": {
+            db_name: {
+                "queries": {"search": {"sql": SEARCH_SQL, "title": "Ranked search like /v1/search"}},
+                "tables": {"search_documents": {"fts_table": "search_fts", "fts_pk": "id"}},
+            }
+        }
+    }
+
+
+def absent_countries(present: list[str]) -> list[str]:
+    import pycountry
+
+    return sorted(c.alpha_2 for c in pycountry.countries if c.alpha_2 not in present)
+
+
+def padded(rng: random.Random, base: str, absent: list[str], used: set[tuple[str, ...]]) -> list[str]:
+    """`base` with one or two country codes no record has: the same rows, a filter never seen."""
+    while True:
+        extra = tuple(sorted(rng.sample(absent, rng.choice((1, 2)))))
+        if (base, *extra) not in used:
+            used.add((base, *extra))
+            return [base, *extra]
+
+
+def build_paths(
+    db: Path, db_name: str, seed: int, count: int, deep_page: int, ours: Server | None = None
+) -> Paths:
+    """Paths per shape, each list long enough that no filter repeats within a run.
+
+    The API caches totals and facet counts per dataset version and filter set (DerivedCache,
+    20,000 entries), which is right, but a benchmark cycling through a few hundred filters would
+    measure that cache. So list, deep-page and facet filters name, besides a real country, one or
+    two countries no record has: every request is a filter set the server has not counted yet,
+    with the same rows as the plain filter. Searches use every word of the vocabulary once.
+    """
+    from app.common.listing import _signature, encode_cursor, parse_sort
+    from app.initiatives import service
+    from app.initiatives.schemas import InitiativeQuery
+    from scripts.synth import COUNTRIES, FUNCTION_WORDS, KIND_WEIGHTS, VOCAB
+
+    rng = random.Random(seed)
+    paths = Paths()
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    n = conn.execute("SELECT count(*) FROM initiatives").fetchone()[0]
+    width = len(conn.execute("SELECT id FROM initiatives ORDER BY id LIMIT 1").fetchone()[0]) - 4
+    kinds = list(KIND_WEIGHTS)
+    absent = absent_countries(COUNTRIES)
+    ds = f"/{db_name}"
+
+    def ds_table(table: str, params: list[tuple[str, str]]) -> str:
+        return f"{ds}/{table}.json?" + urllib.parse.urlencode(params)
+
+    def q(countries: list[str]) -> str:
+        return "".join(f"&country={c}" for c in countries)
+
+    # 1. filtered list: (country, kind), the country padded so that no total is cached.
+    used: set[tuple[str, ...]] = set()
+    ours_list, ds_list = [], []
+    for _ in range(count):
+        c, k = rng.choice(COUNTRIES), rng.choice(kinds)
+        cs = padded(rng, c, absent, used)
+        ours_list.append(f"/v1/initiatives?kind={k}{q(cs)}&limit={PAGE}")
+        ds_list.append(
+            ds_table(
+                "initiatives",
+                [
+                    ("kind", k),
+                    ("_where", country_where(cs)),
+                    ("_size", str(PAGE)),
+                    ("_nocount", "1"),
+                    ("_shape", "objects"),
+                ],
+            )  # fmt: skip
+        )
+    paths.ours["list"], paths.datasette["list"] = ours_list, ds_list
+    paths.notes["list"] = (
+        "country + kind, 50 rows; datasette: initiatives?kind=..&_where=id in (select initiative_id"
+        " from initiative_countries where country in (..))&_nocount=1 (no total; no embedded"
+        " countries, sectors, participants)"
+    )
+
+    # 2. record by id
+    picks = [rng.randint(1, n) for _ in range(count)]
+    paths.ours["record"] = [f"/v1/initiatives/ini-{i:0{width}d}" for i in picks]
+    paths.datasette["record"] = [f"{ds}/initiatives/ini-{i:0{width}d}.json" for i in picks]
+    paths.notes["record"] = (
+        "datasette: the row's JSON (the row only; ours embeds countries, sectors, participants,"
+        " pledges, MoUs and citations)"
+    )
+
+    # 3. deep page by cursor: pages around `deep_page` of the biggest (country, kind) lists.
+    sizes = conn.execute(
+        "SELECT c.country, i.kind, count(*) FROM initiative_countries c"
+        " JOIN initiatives i ON i.id = c.initiative_id GROUP BY 1, 2 ORDER BY 3 DESC"
+    ).fetchall()
+    spread = 10
+    page = deep_page
+    if sizes[min(2, len(sizes) - 1)][2] < (page + spread) * PAGE:
+        page = max(spread + 2, sizes[min(2, len(sizes) - 1)][2] // PAGE - spread - 1)
+    chosen = [r for r in sizes if r[2] >= (page + spread) * PAGE][:8]
+    keys = parse_sort(service.RESOURCE, None)
+
+    def cursor(countries: list[str], kind: str, last: str) -> str:
+        query = {"country": countries, "kind": [kind]}
+        filters = InitiativeQuery.model_validate(query).model_dump(
+            exclude={"cursor", "limit", "format", "facets"}
+        )
+        return encode_cursor(_signature(service.RESOURCE, keys, filters), [last])
+
+    lasts: dict[tuple[str, str], list[str]] = {}
+    for country, kind, _size in chosen:
+        # The cursor of page p holds the id of the last row of page p - 1.
+        offset = (page - spread - 1) * PAGE - 1
+        rows = conn.execute(
+            "SELECT id FROM initiatives WHERE kind = ? AND id IN"
+            " (SELECT initiative_id FROM initiative_countries WHERE country = ?) ORDER BY id LIMIT ? OFFSET ?",
+            (kind, country, (2 * spread + 1) * PAGE, offset),
+        ).fetchall()
+        lasts[(country, kind)] = [r[0] for r in rows[::PAGE]]
+    if ours is not None:  # our cursors must be the API's: compare with the one it hands out
+        country, kind = chosen[0][:2]
+        first_ids = conn.execute(
+            "SELECT id FROM initiatives WHERE kind = ? AND id IN"
+            " (SELECT initiative_id FROM initiative_countries WHERE country = ?) ORDER BY id LIMIT ?",
+            (kind, country, PAGE),
+        ).fetchall()
+        given = fetch_json(ours, f"/v1/initiatives?kind={kind}&country={country}&limit={PAGE}")["next_cursor"]
+        mine = cursor([country], kind, first_ids[-1][0])
+        if given != mine:
+            raise SystemExit(
+                "the API's cursors are no longer made like app.common.listing.encode_cursor/_signature;"
+                f" update build_paths (API {given!r}, computed {mine!r})"
+            )
+    used = set()
+    ours_deep, ds_deep = [], []
+    for _ in range(count):
+        country, kind, _size = rng.choice(chosen)
+        last = rng.choice(lasts[(country, kind)])
+        cs = padded(rng, country, absent, used)
+        ours_deep.append(f"/v1/initiatives?kind={kind}{q(cs)}&limit={PAGE}&cursor={cursor(cs, kind, last)}")
+        ds_deep.append(
+            ds_table(
+                "initiatives",
+                [
+                    ("kind", kind),
+                    ("_where", country_where(cs)),
+                    ("_size", str(PAGE)),
+                    ("_nocount", "1"),
+                    ("_shape", "objects"),
+                    ("_next", last),
+                ],
+            )  # fmt: skip
+        )
+    paths.ours["deep"], paths.datasette["deep"] = ours_deep, ds_deep
+    paths.notes["deep"] = (
+        f"page {page - spread}..{page + spread} of {len(chosen)} (country, kind) lists; ours by cursor"
+        " (with the exact total), datasette by _next (keyset on id, _nocount=1)"
+    )
+    paths.deep_page = page
+
+    # 4. full-text search: every word once (function words aside), in random order.
+    words = [w for w in VOCAB if w not in FUNCTION_WORDS]
+    rng.shuffle(words)
+    paths.ours["search"] = [f"/v1/search?q={urllib.parse.quote(w)}" for w in words]
+    paths.datasette["search"] = [
+        f"{ds}/search.json?" + urllib.parse.urlencode({"q": w, "_shape": "array"}) for w in words
+    ]
+    paths.notes["search"] = (
+        "one word, 20 best by bm25 with snippets; datasette: canned query with the same SQL; ours"
+        " also counts every match"
+    )
+
+    # 5. facets over a filtered list: a country (padded), facets kind and status.
+    used = set()
+    ours_facets, ds_facets = [], []
+    for _ in range(count):
+        cs = padded(rng, rng.choice(COUNTRIES), absent, used)
+        ours_facets.append(f"/v1/initiatives?{q(cs)[1:]}&facets=kind,status&limit=1")
+        ds_facets.append(
+            ds_table(
+                "initiatives",
+                [
+                    ("_where", country_where(cs)),
+                    ("_facet", "kind"),
+                    ("_facet", "status"),
+                    ("_size", "1"),
+                    ("_nocount", "1"),
+                    ("_shape", "objects"),
+                ],
+            )  # fmt: skip
+        )
+    paths.ours["facets"], paths.datasette["facets"] = ours_facets, ds_facets
+    paths.notes["facets"] = "datasette: ?_facet=kind&_facet=status on the same filtered table, _nocount=1"
+    conn.close()
+    return paths
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks before measuring: every server answers 200 with the expected content, and the same rows
+# ---------------------------------------------------------------------------------------------
+
+
+def check_shape(shape: str, ours: Server, ds: Server, ceiling_srv: Server | None, paths: Paths) -> str:
+    path_o, path_d = paths.ours[shape][0], paths.datasette[shape][0]
+    o = fetch_json(ours, path_o)
+    d = fetch_json(ds, path_d)
+    if shape in ("list", "deep"):
+        assert isinstance(o.get("items"), list) and "total" in o, f"ours {shape}: {str(o)[:200]}"
+        assert o["items"], f"ours {shape} returned no rows for {path_o}"
+        ours_ids, ds_ids = [i["id"] for i in o["items"]], [r["id"] for r in d["rows"]]
+        same = ours_ids == ds_ids
+        detail = f"{len(ours_ids)} rows, total {o['total']}"
+    elif shape == "record":
+        assert o["id"] == path_o.rsplit("/", 1)[1] and "citations" in o, f"ours record: {str(o)[:200]}"
+        same = d["rows"][0]["id"] == o["id"] if isinstance(d["rows"][0], dict) else d["rows"][0][0] == o["id"]
+        detail = f"{len(o['participants'])} participants, {len(o['citations'])} citations"
+    elif shape == "search":
+        assert isinstance(o.get("items"), list) and o["items"], f"ours search: {str(o)[:200]}"
+        same = [(i["type"], i["id"]) for i in o["items"]] == [(r["resource"], r["record_id"]) for r in d]
+        detail = f"{len(o['items'])} hits of {o['total']}"
+    else:  # facets
+        assert set(o.get("facets", {})) == {"kind", "status"}, f"ours facets: {str(o)[:200]}"
+        assert not d.get("facets_timed_out"), f"datasette facets timed out: {d.get('facets_timed_out')}"
+        results = d["facet_results"]
+        ds_facets = {
+            name: {r["value"]: r["count"] for r in results[name]["results"]} for name in ("kind", "status")
+        }
+        same = all(
+            {f["value"]: f["count"] for f in o["facets"][name]} == ds_facets[name]
+            for name in ("kind", "status")
+        )
+        detail = f"total {o['total']}, {len(o['facets']['kind'])} kinds"
+    if ceiling_srv is not None:
+        status, _, body = fetch(ceiling_srv, path_o)
+        assert status == 200, f"ceiling {shape} answered {status}"
+    return f"{shape:<7} ours 200 ({detail}); datasette 200; same rows as datasette: {'yes' if same else 'NO'}"
+
+
+def capture_ceiling(ours: Server, paths: Paths) -> Path:
+    bodies = {}
+    for shape in SHAPES:
+        status, ctype, body = fetch(ours, paths.ours[shape][0])
+        assert status == 200, f"ours {shape}: {status}"
+        bodies[shape] = {"content_type": ctype, "body": body.decode()}
+    target = DATA / "ceiling-bodies.json"
+    target.write_text(json.dumps(bodies))
+    return target
+
+
+# ---------------------------------------------------------------------------------------------
+# wrk
+# ---------------------------------------------------------------------------------------------
+
+LUA = r"""
+local paths = {}
+local index = 0
+local counter = 0
+
+function setup(thread)
+  thread:set("offset", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  for line in io.lines(args[1]) do
+    if #line > 0 then paths[#paths + 1] = line end
+  end
+  index = (tonumber(args[2] or "0") + (offset or 0) * 7919) % #paths
+end
+
+function request()
+  index = index % #paths + 1
+  return wrk.format("GET", paths[index])
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %d, "duration_us": %d, "bytes": %d, "connect": %d, "read": %d, "write": %d,'
+    .. ' "status": %d, "timeout": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d}\n',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+end
+"""
+
+
+def run_wrk(
+    server: Server, paths: list[str], duration: float, connections: int, threads: int, start: int = 0
+) -> dict[str, Any]:
+    """One wrk run from paths[start] on; with the CPU seconds wrk and the server spent during it."""
+    script = DATA / "paths.lua"
+    if not script.exists() or script.read_text() != LUA:
+        script.write_text(LUA)
+    listing = DATA / f"paths-{server.name}.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    cmd = [
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "30s",
+        "-s", str(script), server.base, "--", str(listing), str(start),
+    ]  # fmt: skip
+    server_cpu0 = cpu_seconds(server.proc.pid)
+    busy0, own0 = busy_seconds(), time.process_time()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    server_cpu = cpu_seconds(server.proc.pid) - server_cpu0
+    busy, own = busy_seconds() - busy0, time.process_time() - own0
+    drain(server)
+    # communicate() has reaped wrk; its CPU time is what the children's totals grew by.
+    wrk_cpu = _children_cpu_delta()
+    line = next((x for x in out.decode().splitlines() if x.startswith("BENCH ")), None)
+    if proc.returncode != 0 or line is None:
+        raise SystemExit(f"wrk failed ({proc.returncode}): {err.decode()}\n{out.decode()}")
+    r = json.loads(line[6:])
+    seconds = r["duration_us"] / 1e6
+    return {
+        "rps": r["requests"] / seconds,
+        "p50_ms": r["p50_us"] / 1000,
+        "p90_ms": r["p90_us"] / 1000,
+        "p99_ms": r["p99_us"] / 1000,
+        "max_ms": r["max_us"] / 1000,
+        "requests": r["requests"],
+        "non_2xx": r["status"],
+        "socket_errors": r["connect"] + r["read"] + r["write"] + r["timeout"],
+        "mb_per_s": r["bytes"] / seconds / 1e6,
+        "server_cores": server_cpu / wall,
+        "wrk_cores": wrk_cpu / wall,
+        # CPU that neither the server, wrk nor this script used: other people's processes.
+        "other_cores": max(0.0, busy - server_cpu - wrk_cpu - own) / wall,
+    }
+
+
+_children_seen = [0.0]
+
+
+def _children_cpu_delta() -> float:
+    t = os.times()
+    total = t.children_user + t.children_system
+    delta = total - _children_seen[0]
+    _children_seen[0] = total
+    return delta
+
+
+# ---------------------------------------------------------------------------------------------
+# Modes
+# ---------------------------------------------------------------------------------------------
+
+
+def start_ours(db: Path, *, profile_to: Path | None = None) -> Server:
+    port = free_port()
+    uvicorn = ["-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    cmd = [sys.executable, *uvicorn]
+    if profile_to is not None:
+        cmd = [
+            sys.executable,
+            "-m",
+            "pyinstrument",
+            "-r",
+            "pyisession",
+            "-o",
+            str(profile_to),
+            "-i",
+            "0.0005",
+            *uvicorn,
+        ]
+    return start("ours", cmd, {"DATABASE_URL": f"sqlite:///{db}"}, "/health", port)
+
+
+def start_datasette(db: Path) -> Server:
+    port = free_port()
+    meta = DATA / "datasette-metadata.json"
+    meta.write_text(json.dumps(datasette_metadata(db.stem), indent=2))
+    cmd = [
+        sys.executable, "-m", "datasette", "serve", "-i", str(db), "-h", "127.0.0.1", "-p", str(port),
+        "--metadata", str(meta),
+        "--setting", "suggest_facets", "off",
+        "--setting", "default_page_size", str(PAGE),
+        "--setting", "sql_time_limit_ms", "10000",
+        "--setting", "facet_time_limit_ms", "10000",
+    ]  # fmt: skip
+    return start("datasette", cmd, {}, "/-/versions.json", port)
+
+
+def start_ceiling(bodies: Path) -> Server:
+    port = free_port()
+    cmd = [sys.executable, "-m", "uvicorn", "scripts.bench:ceiling", "--host", "127.0.0.1", "--port", str(port),
+           "--workers", "1"]  # fmt: skip
+    return start("ceiling", cmd, {"BENCH_CEILING_FILE": str(bodies)}, "/v1/search", port)
+
+
+def environment() -> dict[str, Any]:
+    import importlib.util
+
+    return {
+        "cpus": os.cpu_count(),
+        "loadavg": os.getloadavg(),
+        "sqlite": sqlite3.sqlite_version,
+        "uvloop": importlib.util.find_spec("uvloop") is not None,
+        "httptools": importlib.util.find_spec("httptools") is not None,
+    }
+
+
+def warn_if_busy() -> None:
+    load1 = os.getloadavg()[0]
+    if load1 > 0.5:
+        print(
+            f"WARNING: load average {load1:.2f} before starting: other processes use the CPUs;"
+            " absolute figures will be low and noisy (ratios suffer less)."
+        )
+
+
+def run_shapes(args: argparse.Namespace, db: Path, shapes: list[str]) -> None:
+    servers: dict[str, Server] = {}
+    try:
+        servers["ours"] = start_ours(db)
+        paths = build_paths(db, db.stem, args.seed, args.paths, args.deep_page, servers["ours"])
+        servers["datasette"] = start_datasette(db)
+        servers["ceiling"] = start_ceiling(capture_ceiling(servers["ours"], paths))
+        print("\nchecks (one request per shape and server):")
+        for shape in shapes:
+            print("  " + check_shape(shape, servers["ours"], servers["datasette"], servers["ceiling"], paths))
+        print("\nwhat is compared:")
+        for shape in shapes:
+            print(f"  {shape:<7} {paths.notes[shape]} ({len(paths.ours[shape])} different paths)")
+        warn_if_busy()
+        print(
+            f"\nwrk: {args.connections} connections, {args.threads} thread(s), {args.duration:g} s per run"
+            f" after a {args.warmup:g} s warm-up\n"
+        )
+        results: dict[str, dict[str, dict[str, Any]]] = {}
+        _children_cpu_delta()
+        for shape in shapes:
+            results[shape] = {}
+            for name in SERVERS:
+                server = servers[name]
+                plist = paths.datasette[shape] if name == "datasette" else paths.ours[shape]
+                if args.wait_idle:
+                    wait_idle(args.wait_idle)
+                if args.warmup > 0:
+                    # the second half of the paths: the measured run starts with paths never asked
+                    run_wrk(server, plist, args.warmup, args.connections, args.threads, len(plist) // 2)
+                r = run_wrk(server, plist, args.duration, args.connections, args.threads)
+                results[shape][name] = r
+                print(
+                    f"  {shape:<7} {name:<9} {r['rps']:>9,.0f} req/s  p50 {r['p50_ms']:7.1f} ms"
+                    f"  p99 {r['p99_ms']:7.1f} ms  server {r['server_cores']:.2f} cores,"
+                    f" wrk {r['wrk_cores']:.2f}, others {r['other_cores']:.2f}",
+                    flush=True,
+                )
+        report(args, db, paths, shapes, results)
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+def report(
+    args: argparse.Namespace,
+    db: Path,
+    paths: Paths,
+    shapes: list[str],
+    results: dict[str, dict[str, dict[str, Any]]],
+) -> None:
+    print()
+    header = (
+        f"{'shape':<7} {'server':<9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
+        f" {'srv cores':>9} {'wrk cores':>9} {'others':>6}   {'ours/datasette':>14} {'ours/ceiling':>12}"
+    )
+    print(header)
+    print("-" * len(header))
+    ratios: dict[str, dict[str, float]] = {}
+    warnings: list[str] = []
+    busy: list[str] = []
+    for shape in shapes:
+        ours = results[shape]["ours"]["rps"]
+        ratios[shape] = {
+            "ours_over_datasette": ours / max(results[shape]["datasette"]["rps"], 1e-9),
+            "ours_over_ceiling": ours / max(results[shape]["ceiling"]["rps"], 1e-9),
+        }
+        for name in SERVERS:
+            r = results[shape][name]
+            extra = ""
+            if name == "ours":
+                extra = f"   {ratios[shape]['ours_over_datasette']:>13.2f}x {ratios[shape]['ours_over_ceiling']:>11.1%}"
+            print(
+                f"{shape:<7} {name:<9} {r['rps']:>9,.0f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f}"
+                f" {r['non_2xx'] + r['socket_errors']:>8} {r['server_cores']:>9.2f} {r['wrk_cores']:>9.2f}"
+                f" {r['other_cores']:>5.2f}{'!' if r['other_cores'] > 0.15 else ' '}{extra}"
+            )
+            if r["other_cores"] > 0.15:
+                busy.append(f"{shape}/{name}")
+            if r["non_2xx"] or r["socket_errors"]:
+                warnings.append(f"{shape}/{name}: {r['non_2xx']} non-2xx, {r['socket_errors']} socket errors")
+            if r["wrk_cores"] > 0.6 and r["server_cores"] < 0.85:
+                warnings.append(
+                    f"{shape}/{name}: wrk used {r['wrk_cores']:.2f} cores and the server only"
+                    f" {r['server_cores']:.2f}: the load generator may be the bottleneck"
+                )
+    print()
+    print(
+        "wrk vs server CPU: the server processes are single-process uvicorn; 'srv cores' near 1.0 with"
+        " 'wrk cores' well below means the server, not wrk, is the bottleneck. 'others': CPU used by"
+        " other processes on the machine during the run."
+    )
+    if busy:
+        warnings.append(
+            f"other processes used more than 0.15 cores during {', '.join(busy)} (marked !):"
+            " those figures are low; rerun on a quiet machine or with --wait-idle 120"
+        )
+    for w in warnings:
+        print("WARNING:", w)
+    summary = {
+        "initiatives": args.initiatives,
+        "seed": args.seed,
+        "database": str(db.relative_to(ROOT)),
+        "database_mb": round(db.stat().st_size / 1e6),
+        "duration_s": args.duration,
+        "connections": args.connections,
+        "deep_page": paths.deep_page,
+        "environment": environment(),
+        "results": {
+            s: {
+                n: {k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}
+                for n, r in rs.items()
+            }
+            for s, rs in results.items()
+        },
+        "ratios": {s: {k: round(v, 3) for k, v in r.items()} for s, r in ratios.items()},
+    }
+    print(json.dumps(summary, separators=(",", ":")))
+
+
+def run_export(args: argparse.Namespace, db: Path) -> None:
+    server = start_ours(db)
+    try:
+        pid = server.proc.pid
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            expected = conn.execute("SELECT count(*) FROM pledges").fetchone()[0]
+        baseline = rss_kb(pid)
+        peak = [baseline]
+        stop = threading.Event()
+
+        def poll() -> None:
+            while not stop.is_set():
+                try:
+                    peak[0] = max(peak[0], rss_kb(pid))
+                except OSError:
+                    return
+                stop.wait(0.05)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        cpu0 = cpu_seconds(pid)
+        t0 = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+        conn.request("GET", "/v1/pledges?format=csv")
+        response = conn.getresponse()
+        first_byte = time.perf_counter() - t0
+        size = lines = 0
+        while chunk := response.read(1 << 20):
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+        seconds = time.perf_counter() - t0
+        cpu = cpu_seconds(pid) - cpu0
+        stop.set()
+        poller.join()
+        conn.close()
+        hwm = rss_kb(pid, "VmHWM")
+        rows = lines - 1  # the header; no field of the synthetic data holds a line break
+        ok = response.status == 200 and rows == expected
+        print(
+            f"\nexport /v1/pledges?format=csv: status {response.status}, {rows:,} rows (expected {expected:,}),"
+            f" {size / 1e6:,.1f} MB in {seconds:.1f} s ({rows / seconds:,.0f} rows/s, {size / seconds / 1e6:.1f} MB/s),"
+            f" first byte after {first_byte * 1000:.0f} ms, server CPU {cpu:.1f} s"
+        )
+        print(
+            f"server RSS: {baseline / 1024:,.0f} MB before, peak {peak[0] / 1024:,.0f} MB while exporting"
+            f" (polled every 50 ms; kernel high-water mark VmHWM {hwm / 1024:,.0f} MB); target < 300 MB"
+        )
+        print(
+            json.dumps(
+                {
+                    "export": {
+                        "status": response.status,
+                        "rows": rows,
+                        "expected_rows": expected,
+                        "bytes": size,
+                        "seconds": round(seconds, 2),
+                        "rows_per_s": round(rows / seconds),
+                        "first_byte_ms": round(first_byte * 1000),
+                        "server_cpu_s": round(cpu, 2),
+                        "rss_before_mb": round(baseline / 1024, 1),
+                        "rss_peak_mb": round(peak[0] / 1024, 1),
+                        "vmhwm_mb": round(hwm / 1024, 1),
+                        "ok": ok,
+                    },
+                    "initiatives": args.initiatives,
+                },
+                separators=(",", ":"),
+            )
+        )
+    finally:
+        server.stop()
+
+
+def run_profile(args: argparse.Namespace, db: Path, shape: str) -> None:
+    session = DATA / f"profile-{shape}.pyisession"
+    session.unlink(missing_ok=True)
+    server = start_ours(db, profile_to=session)
+    try:
+        paths = build_paths(db, db.stem, args.seed, args.paths, args.deep_page, server)
+        run_wrk(server, paths.ours[shape], 1, args.connections, args.threads, len(paths.ours[shape]) // 2)
+        r = run_wrk(server, paths.ours[shape], args.duration, args.connections, args.threads)
+        print(f"\n{shape} under pyinstrument: {r['rps']:,.0f} req/s (profiler overhead included)")
+    finally:
+        server.stop()
+    if not session.exists():
+        raise SystemExit(f"pyinstrument wrote no session; see {server.log}")
+    for title, options in (
+        ("call tree", ["-p", "processor_options.filter_threshold=0.01"]),
+        ("flat: time spent in each function itself", ["-p", "flat=true"]),
+    ):
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pyinstrument",
+                "--load",
+                str(session),
+                "-r",
+                "text",
+                "--no-color",
+                *options,
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        text = out.stdout if out.returncode == 0 else out.stderr
+        lines = text.splitlines()
+        limit = args.profile_lines
+        print(f"\n===== {title} ({len(lines)} lines, first {limit}) =====")
+        print("\n".join(lines[:limit]))
+    print(
+        f"\nsession saved: {session.relative_to(ROOT)} (python -m pyinstrument --load {session.relative_to(ROOT)})"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100,000 initiatives, 4 s runs")
+    parser.add_argument("--initiatives", type=int, help="scale (default 1,000,000; --quick 100,000)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--duration", type=float, help="seconds per measured run (default 10; --quick 4)")
+    parser.add_argument(
+        "--warmup", type=float, help="seconds of warm-up before each run (default 2; --quick 1)"
+    )
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
+    parser.add_argument(
+        "--shapes", default=",".join(SHAPES), help=f"comma-separated, among {', '.join(SHAPES)}"
+    )
+    parser.add_argument(
+        "--paths",
+        type=int,
+        default=25_000,
+        help="different paths per shape (default 25,000: more than the API's cache holds)",
+    )
+    parser.add_argument("--deep-page", type=int, default=1000, help="page number of the deep-page shape")
+    parser.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0,
+        help="before each run, wait up to this many seconds for the other processes to go quiet",
+    )
+    parser.add_argument("--export", action="store_true", help="measure a full CSV export of pledges instead")
+    parser.add_argument("--profile", choices=SHAPES, help="profile our server for one shape instead")
+    parser.add_argument("--profile-lines", type=int, default=80)
+    args = parser.parse_args(argv)
+    args.initiatives = args.initiatives or (100_000 if args.quick else 1_000_000)
+    args.duration = args.duration or (4.0 if args.quick else 10.0)
+    args.warmup = args.warmup if args.warmup is not None else (1.0 if args.quick else 2.0)
+    shapes = [s for s in args.shapes.split(",") if s]
+    unknown = set(shapes) - set(SHAPES)
+    if unknown:
+        parser.error(f"unknown shapes {sorted(unknown)}")
+    if not args.export and shutil.which("wrk") is None:
+        print(
+            "wrk is not installed. On Debian/Ubuntu: apt-get update && apt-get install -y wrk",
+            file=sys.stderr,
+        )
+        return 2
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    started = time.perf_counter()
+    env = environment()
+    print(
+        f"{env['cpus']} CPUs, load average {env['loadavg'][0]:.2f}, SQLite {env['sqlite']},"
+        f" uvloop {'yes' if env['uvloop'] else 'no'}, httptools {'yes' if env['httptools'] else 'no'}"
+    )
+    DATA.mkdir(exist_ok=True)
+    db = database(args.initiatives, args.seed)
+    if args.export:
+        run_export(args, db)
+    elif args.profile:
+        run_profile(args, db, args.profile)
+    else:
+        run_shapes(args, db, shapes)
+    print(f"\ndone in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
