@@ -209,7 +209,9 @@ def test_a_page_runs_a_bounded_number_of_queries(
     assert len(statements) == small <= 10, statements
 
 
-def test_totals_and_facets_are_computed_once_per_dataset_version(client: TestClient, statements: list[str]) -> None:
+def test_totals_and_facets_are_computed_once_per_dataset_version(
+    client: TestClient, statements: list[str]
+) -> None:
     client.get("/v1/pledges?country=MY&facets=metric,unit&limit=1")
     statements.clear()
     body = client.get("/v1/pledges?country=MY&facets=metric,unit&limit=2&sort=-amount").json()

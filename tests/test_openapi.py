@@ -21,7 +21,9 @@ def _has_example(parameter: dict[str, Any]) -> bool:
     shapes = [schema, schema.get("items", {}), *schema.get("anyOf", [])]
     shapes += [s.get("items", {}) for s in schema.get("anyOf", [])]
     return bool(
-        parameter.get("example") or parameter.get("examples") or any("examples" in s or "enum" in s or "$ref" in s for s in shapes)
+        parameter.get("example")
+        or parameter.get("examples")
+        or any("examples" in s or "enum" in s or "$ref" in s for s in shapes)
     )
 
 
