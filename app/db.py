@@ -54,6 +54,11 @@ def _install_sqlite_hooks(engine: Engine, *, writer: bool, statement_timeout_ms:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
+def pool_capacity(pool_size: int) -> int:
+    """Connections a pool of `pool_size` may open: as many again as overflow."""
+    return 2 * pool_size
+
+
 def make_engine(
     url: str,
     *,
@@ -68,7 +73,7 @@ def make_engine(
             url if writer else _sqlite_read_only_url(url),
             connect_args={"check_same_thread": False},
             pool_size=pool_size,
-            max_overflow=pool_size,
+            max_overflow=pool_capacity(pool_size) - pool_size,
         )
         _install_sqlite_hooks(engine, writer=writer, statement_timeout_ms=statement_timeout_ms)
         return engine
@@ -79,7 +84,7 @@ def make_engine(
         url,
         pool_pre_ping=True,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=pool_capacity(pool_size) - pool_size,
         pool_timeout=connect_timeout_s,
         isolation_level="READ COMMITTED" if writer else "REPEATABLE READ",
         connect_args={"connect_timeout": connect_timeout_s, "options": options},

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from app.common import problems
 from app.common.cache import DerivedCache
 from app.config import Settings, get_settings
-from app.db import make_engine
+from app.db import make_engine, pool_capacity
 from app.deps import NotModified, not_modified_response
 from app.docs import install_docs
 from app.initiatives.router import router as initiatives_router
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.gate = asyncio.Semaphore(2 * settings.pool_size)  # make_engine: size + overflow
+        app.state.gate = asyncio.Semaphore(pool_capacity(settings.pool_size))
         app.state.engine = make_engine(
             settings.database_url,
             statement_timeout_ms=settings.statement_timeout_ms,

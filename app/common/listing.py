@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -71,10 +71,9 @@ class Resource:
     embed: Callable[[Connection, list[Row]], list[Row]]
     csv_columns: list[str]
     csv_row: Callable[[Row], Row]
-    columns: list[ColumnElement[Any]] = field(default_factory=list)
 
     def select_columns(self) -> list[ColumnElement[Any]]:
-        return self.columns or list(self.table.columns)
+        return list(self.table.columns)
 
 
 def parse_sort(resource: Resource, value: str | None) -> list[SortKey]:

@@ -26,10 +26,13 @@ def require_ids(conn: Connection, table: Table, ids: list[str], parameter: str) 
 def organization_tree(conn: Connection, ids: list[str], parameter: str) -> list[str]:
     """The organizations named and all their subsidiaries, at any depth."""
     orgs = Organization.__table__
-    require_ids(conn, orgs, ids, parameter)
     tree = select(orgs.c.id).where(orgs.c.id.in_(ids)).cte("tree", recursive=True)
     tree = tree.union(select(orgs.c.id).where(orgs.c.parent_id == tree.c.id))
-    return list(conn.execute(select(tree.c.id)).scalars())
+    found = list(conn.execute(select(tree.c.id)).scalars())
+    missing = [i for i in ids if i not in found]  # every named organization that exists is in it
+    if missing:
+        raise InvalidParameter(parameter, f"no organization with id {missing[0]!r}")
+    return found
 
 
 def subsidiaries_only(conn: Connection, ids: list[str], parameter: str) -> list[str]:

@@ -53,11 +53,6 @@ class NotFound(ProblemError):
     title = "Not found"
 
 
-class RequestTooLarge(ProblemError):
-    status = 414
-    title = "Request too large"
-
-
 class ServiceUnavailable(ProblemError):
     status = 503
     title = "Service unavailable"
