@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     max_export_rows: int = Field(default=2_000_000, ge=1)
     cors_origins: list[str] = Field(default_factory=list)
     cache_max_age_s: int = Field(default=60, ge=0)
+    count_bitmaps: bool = Field(
+        default=True,
+        description="Count totals and facets from in-memory bitmaps per dataset version (app.common.counting).",
+    )
 
     @property
     def writer_url(self) -> str:

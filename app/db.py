@@ -41,6 +41,7 @@ def _install_sqlite_hooks(engine: Engine, *, writer: bool, statement_timeout_ms:
         cursor.close()
         if not writer:
             deadline = record.info["deadline"] = [0.0]
+            record.info["statement_timeout_s"] = statement_timeout_ms / 1000
             dbapi_conn.set_progress_handler(lambda: time.monotonic() > deadline[0], 20_000)
 
     if not writer:

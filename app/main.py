@@ -11,16 +11,21 @@ from starlette.responses import Response
 
 from app.common import problems
 from app.common.cache import DerivedCache
+from app.common.counting import CountIndex
 from app.config import Settings, get_settings
 from app.db import make_engine, pool_capacity
 from app.deps import NotModified, not_modified_response
 from app.docs import install_docs
+from app.initiatives import service as initiatives
 from app.initiatives.router import router as initiatives_router
 from app.meta.router import router as meta_router
 from app.middleware import Guard
+from app.mous import service as mous
 from app.mous.router import router as mous_router
 from app.openapi import install_openapi
+from app.organizations import service as organizations
 from app.organizations.router import router as organizations_router
+from app.pledges import service as pledges
 from app.pledges.router import router as pledges_router
 from app.search.router import router as search_router
 from app.sources.router import router as sources_router
@@ -35,6 +40,8 @@ Lists take `limit`, `cursor`, `sort`, `q`, `facets` and `format` (json, csv, ndj
 Repeating a filter means OR; different filters combine with AND. Unknown parameters
 are an error. Errors are `application/problem+json`.
 """
+
+RESOURCES = [initiatives.RESOURCE, organizations.RESOURCE, mous.RESOURCE, pledges.RESOURCE]
 
 TAGS = [
     {
@@ -65,6 +72,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             connect_timeout_s=settings.connect_timeout_s,
             pool_size=settings.pool_size,
         )
+        if settings.count_bitmaps:
+            app.state.counts = CountIndex(
+                lambda: make_engine(settings.database_url, statement_timeout_ms=600_000, pool_size=1),
+                {r.name: (r.table, r.dimensions) for r in RESOURCES if r.dimensions},
+            )
+            app.state.counts.start()
         yield
         app.state.engine.dispose()
 

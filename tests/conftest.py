@@ -70,7 +70,12 @@ def seeded_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 
 @pytest.fixture(scope="session")
 def client(seeded_db: Database) -> Iterator[TestClient]:
-    """HTTP client of the API reading the seeded database as its read-only role."""
+    """HTTP client of the API reading the seeded database as its read-only role.
+
+    Its count bitmaps are built before the first request, so that every list test counts
+    with them; tests/test_counting.py compares them with counting in SQL.
+    """
     app = create_app(Settings(database_url=seeded_db.reader_url))
     with TestClient(app) as test_client:
+        app.state.counts.build_now()
         yield test_client

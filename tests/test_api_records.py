@@ -190,4 +190,4 @@ def test_front_page(client: TestClient) -> None:
 
 def test_health_and_ready(client: TestClient) -> None:
     assert get(client, "/health") == {"status": "ok"}
-    assert get(client, "/ready") == {"status": "ok"}
+    assert get(client, "/ready")["status"] == "ok"

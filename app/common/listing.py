@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -29,10 +29,12 @@ from sqlalchemy import (
 from starlette.responses import Response, StreamingResponse
 
 from app.common.cache import DerivedCache
+from app.common.counting import Bitmaps, Dimension, dimension_filters
 from app.common.lookups import Condition, for_count, for_page
 from app.common.params import Format, ListQuery, split_csv
 from app.common.problems import BadCursor, InvalidParameter, ProblemError
 from app.common.responses import json_response, with_cache_headers
+from app.common.sql import raw_rows
 from app.deps import Snapshot
 from app.models.enums import Precision
 
@@ -71,6 +73,7 @@ class Resource:
     embed: Callable[[Connection, list[Row]], list[Row]]
     csv_columns: list[str]
     csv_row: Callable[[Row], Row]
+    dimensions: dict[str, Dimension] = field(default_factory=dict)
 
     def select_columns(self) -> list[ColumnElement[Any]]:
         return list(self.table.columns)
@@ -287,10 +290,16 @@ def run_list(
         .order_by(*order_by(keys))
         .limit(params.limit + 1)
     )
-    rows = [dict(r) for r in conn.execute(stmt).mappings()]
+    columns, found = raw_rows(conn, stmt)
+    rows = [dict(zip(columns, r, strict=True)) for r in found]
     more = len(rows) > params.limit
     rows = rows[: params.limit]
-    total = cache.get(snap.version, ("total", *filter_key), lambda: count_rows(conn, table, counted))
+    bitmaps = _bitmaps(request, snap, resource)
+    dims = dimension_filters(resource.dimensions, filters) if bitmaps is not None else None
+    if bitmaps is not None and dims is not None:
+        total = bitmaps.total(dims)
+    else:
+        total = cache.get(snap.version, ("total", *filter_key), lambda: count_rows(conn, table, counted))
     body: dict[str, Any] = {
         "items": resource.embed(conn, rows),
         "total": total,
@@ -303,15 +312,25 @@ def run_list(
         next_url = request.url.include_query_params(cursor=body["next_cursor"])
         headers["Link"] = f'<{next_url}>; rel="next"'
     if facets:
-        body["facets"] = {
-            name: cache.get(
-                snap.version,
-                ("facet", name, *filter_key),
-                lambda name=name: count_facet(conn, resource, name, counted),
-            )
-            for name in facets
-        }
+        body["facets"] = {}
+        for name in facets:
+            if bitmaps is not None and dims is not None and name in resource.dimensions:
+                body["facets"][name] = bitmaps.facet(name, dims)
+            else:
+                body["facets"][name] = cache.get(
+                    snap.version,
+                    ("facet", name, *filter_key),
+                    lambda name=name: count_facet(conn, resource, name, counted),
+                )
     return json_response(request, body, headers=headers)
+
+
+def _bitmaps(request: Request, snap: Snapshot, resource: Resource) -> Bitmaps | None:
+    """The resource's count bitmaps of this snapshot's version, if built (see app.common.counting)."""
+    counts = getattr(request.app.state, "counts", None)
+    if counts is None or not resource.dimensions:
+        return None
+    return counts.get(snap.version, resource.name)
 
 
 def count_rows(conn: Connection, table: Table, conditions: list[ColumnElement[bool]]) -> int:

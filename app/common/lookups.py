@@ -3,11 +3,13 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, exists, select
+from sqlalchemy import ColumnElement, Connection, Table, bindparam, exists, select
 
 from app.common.problems import InvalidParameter
+from app.common.sql import Prepared, in_values
 from app.models import Citation, Initiative, Organization, Source
 
 Row = dict[str, Any]
@@ -81,11 +83,12 @@ def for_count(conditions: list[Condition]) -> list[ColumnElement[bool]]:
     return [c.listed if isinstance(c, Membership) else c for c in conditions]
 
 
-def grouped(conn: Connection, stmt: Select[Any], key: str) -> dict[Any, list[Row]]:
+def grouped(conn: Connection, query: Prepared, **params: Any) -> dict[Any, list[Row]]:
+    """Rows of `query` as dicts, grouped by its first column (left out of the dicts)."""
     groups: dict[Any, list[Row]] = defaultdict(list)
-    for row in conn.execute(stmt).mappings():
-        item = dict(row)
-        groups[item.pop(key)].append(item)
+    columns = query.columns[1:]
+    for key, *rest in query.rows(conn, **params):
+        groups[key].append(dict(zip(columns, rest, strict=True)))
     return groups
 
 
@@ -94,10 +97,17 @@ def org_brief_columns() -> list[Any]:
     return [orgs.c.id, orgs.c.name, orgs.c.kind, orgs.c.country]
 
 
-def citations_of(conn: Connection, column: str, ids: list[str]) -> dict[str, list[Row]]:
-    """Citations of records, each with its source's id and title, in a stable order."""
+ORG_BRIEFS = Prepared(
+    select(*org_brief_columns())
+    .where(in_values(Organization.__table__.c.id, "ids"))
+    .order_by(Organization.__table__.c.id)
+)
+
+
+@cache
+def _citations(column: str) -> Prepared:
     cit, src = Citation.__table__, Source.__table__
-    stmt = (
+    return Prepared(
         select(
             cit.c[column].label("_key"),
             cit.c.source_id,
@@ -105,22 +115,38 @@ def citations_of(conn: Connection, column: str, ids: list[str]) -> dict[str, lis
             cit.c.quote,
         )
         .join(src, src.c.id == cit.c.source_id)
-        .where(cit.c[column].in_(ids))
+        .where(in_values(cit.c[column], "ids"))
         .order_by(cit.c[column], cit.c.source_id, cit.c.id)
     )
-    return grouped(conn, stmt, "_key")
+
+
+def citations_of(conn: Connection, column: str, ids: list[str]) -> dict[str, list[Row]]:
+    """Citations of records, each with its source's id and title, in a stable order."""
+    return grouped(conn, _citations(column), ids=ids)
+
+
+@cache
+def _one(table: Table) -> Prepared:
+    return Prepared(select(table).where(table.c.id == bindparam("id")))
 
 
 def one(conn: Connection, table: Table, record_id: str) -> Row | None:
-    row = conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
-    return dict(row) if row else None
+    return _one(table).first(conn, id=record_id)
+
+
+@cache
+def _values(link: Table, key: str, value: str) -> Prepared:
+    return Prepared(
+        select(link.c[key], link.c[value])
+        .where(in_values(link.c[key], "ids"))
+        .order_by(link.c[key], link.c[value])
+    )
 
 
 def values_of(conn: Connection, link: Table, key: str, value: str, ids: list[str]) -> dict[str, list[Any]]:
     """For each id, the sorted values of a link table (countries, sectors, aliases)."""
     out: dict[str, list[Any]] = defaultdict(list)
-    stmt = select(link.c[key], link.c[value]).where(link.c[key].in_(ids)).order_by(link.c[key], link.c[value])
-    for k, v in conn.execute(stmt):
+    for k, v in _values(link, key, value).rows(conn, ids=ids):
         out[k].append(v)
     return out
 
@@ -134,9 +160,14 @@ def cited_by(
     return key.in_(select(cit.c[column]).where(cit.c.source_id.in_(sources)))
 
 
+INITIATIVE_BRIEF = Prepared(
+    select(Initiative.__table__.c.id, Initiative.__table__.c.name).where(
+        Initiative.__table__.c.id == bindparam("id")
+    )
+)
+
+
 def initiative_brief(conn: Connection, initiative_id: str | None) -> Row | None:
     if initiative_id is None:
         return None
-    ini = Initiative.__table__
-    found = conn.execute(select(ini.c.id, ini.c.name).where(ini.c.id == initiative_id)).mappings().first()
-    return dict(found) if found else None
+    return INITIATIVE_BRIEF.first(conn, id=initiative_id)

@@ -3,21 +3,23 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
+from app.common.counting import Dimension
 from app.common.listing import Resource, SortField, column_facet, date_overlaps, link_facet
 from app.common.lookups import (
+    ORG_BRIEFS,
     Condition,
     citations_of,
     cited_by,
     grouped,
     has_any,
     one,
-    org_brief_columns,
     organization_tree,
     values_of,
 )
 from app.common.params import date_range
+from app.common.sql import Prepared, in_values
 from app.initiatives.schemas import InitiativeQuery
 from app.models import (
     Initiative,
@@ -68,6 +70,19 @@ def conditions(conn: Connection, p: InitiativeQuery) -> list[Condition]:
     return where
 
 
+PARTICIPANTS = Prepared(
+    select(
+        participants.c.initiative_id,
+        participants.c.organization_id,
+        orgs.c.name,
+        participants.c.role,
+    )
+    .join(orgs, orgs.c.id == participants.c.organization_id)
+    .where(in_values(participants.c.initiative_id, "ids"))
+    .order_by(participants.c.initiative_id, participants.c.role, participants.c.organization_id)
+)
+
+
 def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Countries, sectors and participants of a page, in three queries whatever its size."""
     ids = [r["id"] for r in rows]
@@ -75,19 +90,7 @@ def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return []
     by_country = values_of(conn, countries, "initiative_id", "country", ids)
     by_sector = values_of(conn, sectors, "initiative_id", "sector", ids)
-    parts = grouped(
-        conn,
-        select(
-            participants.c.initiative_id,
-            participants.c.organization_id,
-            orgs.c.name,
-            participants.c.role,
-        )
-        .join(orgs, orgs.c.id == participants.c.organization_id)
-        .where(participants.c.initiative_id.in_(ids))
-        .order_by(participants.c.initiative_id, participants.c.role, participants.c.organization_id),
-        "initiative_id",
-    )
+    parts = grouped(conn, PARTICIPANTS, ids=ids)
     return [
         {
             **r,
@@ -128,6 +131,13 @@ RESOURCE = Resource(
         "role": link_facet(participants, "initiative_id", "role"),
         "organization": link_facet(participants, "initiative_id", "organization_id"),
     },
+    dimensions={
+        "country": Dimension(lambda: select(countries.c.initiative_id, countries.c.country)),
+        "sector": Dimension(lambda: select(sectors.c.initiative_id, sectors.c.sector)),
+        "kind": Dimension(lambda: select(ini.c.id, ini.c.kind)),
+        "status": Dimension(lambda: select(ini.c.id, ini.c.status)),
+        "role": Dimension(lambda: select(participants.c.initiative_id, participants.c.role)),
+    },
     embed=embed,
     csv_columns=[
         "id",
@@ -145,49 +155,41 @@ RESOURCE = Resource(
 )
 
 
+pl, mou = Pledge.__table__, Mou.__table__
+PLEDGES = Prepared(
+    select(
+        pl.c.id,
+        pl.c.pledger_id,
+        pl.c.metric,
+        pl.c.amount,
+        pl.c.unit,
+        pl.c.audience,
+        pl.c.target_on,
+        pl.c.target_precision,
+        pl.c.status,
+    )
+    .where(pl.c.initiative_id == bindparam("id"))
+    .order_by(pl.c.id)
+)
+MOUS = Prepared(
+    select(mou.c.id, mou.c.title, mou.c.signed_on, mou.c.signed_precision)
+    .where(mou.c.initiative_id == bindparam("id"))
+    .order_by(mou.c.id)
+)
+
+
 def detail(conn: Connection, initiative_id: str) -> dict[str, Any] | None:
     row = one(conn, ini, initiative_id)
     if row is None:
         return None
     item = embed(conn, [row])[0]
-    org_rows = {
-        r["id"]: dict(r)
-        for r in conn.execute(
-            select(*org_brief_columns()).where(
-                orgs.c.id.in_([p["organization_id"] for p in item["participants"]])
-            )
-        ).mappings()
+    briefs = {
+        r["id"]: r for r in ORG_BRIEFS.dicts(conn, ids=[p["organization_id"] for p in item["participants"]])
     }
     item["participants"] = [
-        {"organization": org_rows[p["organization_id"]], "role": p["role"]} for p in item["participants"]
+        {"organization": briefs[p["organization_id"]], "role": p["role"]} for p in item["participants"]
     ]
-    pl = Pledge.__table__
-    item["pledges"] = [
-        dict(r)
-        for r in conn.execute(
-            select(
-                pl.c.id,
-                pl.c.pledger_id,
-                pl.c.metric,
-                pl.c.amount,
-                pl.c.unit,
-                pl.c.audience,
-                pl.c.target_on,
-                pl.c.target_precision,
-                pl.c.status,
-            )
-            .where(pl.c.initiative_id == initiative_id)
-            .order_by(pl.c.id)
-        ).mappings()
-    ]
-    mou = Mou.__table__
-    item["mous"] = [
-        dict(r)
-        for r in conn.execute(
-            select(mou.c.id, mou.c.title, mou.c.signed_on, mou.c.signed_precision)
-            .where(mou.c.initiative_id == initiative_id)
-            .order_by(mou.c.id)
-        ).mappings()
-    ]
+    item["pledges"] = PLEDGES.dicts(conn, id=initiative_id)
+    item["mous"] = MOUS.dicts(conn, id=initiative_id)
     item["citations"] = citations_of(conn, "initiative_id", [initiative_id]).get(initiative_id, [])
     return item

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import orjson
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select, text
@@ -33,6 +34,14 @@ class Health(BaseModel):
     status: str = Field(examples=["ok"])
 
 
+class Readiness(Health):
+    count_bitmaps: str = Field(
+        description="Whether totals and facets of this version are counted from bitmaps yet (`ready`),"
+        " or in SQL while they are built (`building`), or always in SQL (`off`).",
+        examples=["ready"],
+    )
+
+
 @router.get("/v1", response_model=DatasetInfo, summary="Dataset version, counts and links")
 async def index(request: Request, snap: SnapshotDep) -> Response:
     """What the dataset holds now, and where each collection lives."""
@@ -55,7 +64,7 @@ async def health() -> Response:
     return Response(b'{"status":"ok"}', media_type="application/json")
 
 
-@router.get("/ready", response_model=Health, summary="Readiness")
+@router.get("/ready", response_model=Readiness, summary="Readiness")
 async def ready(request: Request) -> Response:
     """The database answers a query and holds a loaded dataset."""
     try:
@@ -67,4 +76,9 @@ async def ready(request: Request) -> Response:
         raise ServiceUnavailable("the database does not answer") from None
     if version is None:
         raise ServiceUnavailable("no dataset has been loaded yet")
-    return Response(b'{"status":"ok"}', media_type="application/json")
+    counts = getattr(request.app.state, "counts", None)
+    if counts is None:
+        bitmaps = "off"
+    else:
+        bitmaps = "ready" if counts.ready(version) else "building"
+    return Response(orjson.dumps({"status": "ok", "count_bitmaps": bitmaps}), media_type="application/json")

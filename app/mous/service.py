@@ -5,8 +5,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, exists, func, select
 
+from app.common.counting import Dimension
 from app.common.listing import Resource, SortField, column_facet, date_overlaps, year_of
 from app.common.lookups import (
+    ORG_BRIEFS,
     Condition,
     Membership,
     citations_of,
@@ -14,11 +16,11 @@ from app.common.lookups import (
     grouped,
     initiative_brief,
     one,
-    org_brief_columns,
     organization_tree,
     require_ids,
 )
 from app.common.params import date_range
+from app.common.sql import Prepared, in_values
 from app.models import Initiative, Mou, MouParty, MouWitness, Organization
 from app.mous.schemas import MouQuery
 from app.search.engine import matching_ids
@@ -58,18 +60,19 @@ def conditions(conn: Connection, p: MouQuery) -> list[Condition]:
     return where
 
 
+PARTIES = Prepared(
+    select(parties.c.mou_id, orgs.c.id, orgs.c.name)
+    .join(orgs, orgs.c.id == parties.c.organization_id)
+    .where(in_values(parties.c.mou_id, "ids"))
+    .order_by(parties.c.mou_id, orgs.c.id)
+)
+
+
 def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = [r["id"] for r in rows]
     if not ids:
         return []
-    by_party = grouped(
-        conn,
-        select(parties.c.mou_id, orgs.c.id, orgs.c.name)
-        .join(orgs, orgs.c.id == parties.c.organization_id)
-        .where(parties.c.mou_id.in_(ids))
-        .order_by(parties.c.mou_id, orgs.c.id),
-        "mou_id",
-    )
+    by_party = grouped(conn, PARTIES, ids=ids)
     by_witness: dict[str, list[str]] = {}
     for mou_id, name in conn.execute(
         select(witnesses.c.mou_id, witnesses.c.name)
@@ -117,6 +120,13 @@ RESOURCE = Resource(
         "party": _party_facet(orgs.c.id),
         "year": column_facet(mous.c.id, year_of(mous.c.signed_on)),
     },
+    dimensions={
+        "country": Dimension(
+            lambda: select(parties.c.mou_id, orgs.c.country).join(
+                orgs, orgs.c.id == parties.c.organization_id
+            )
+        ),
+    },
     embed=embed,
     csv_columns=[
         "id",
@@ -139,12 +149,7 @@ def detail(conn: Connection, mou_id: str) -> dict[str, Any] | None:
         return None
     item = embed(conn, [row])[0]
     party_ids = [p["id"] for p in item["parties"]]
-    item["parties"] = [
-        dict(r)
-        for r in conn.execute(
-            select(*org_brief_columns()).where(orgs.c.id.in_(party_ids)).order_by(orgs.c.id)
-        ).mappings()
-    ]
+    item["parties"] = ORG_BRIEFS.dicts(conn, ids=party_ids)
     item["initiative"] = initiative_brief(conn, row["initiative_id"])
     item["citations"] = citations_of(conn, "mou_id", [mou_id]).get(mou_id, [])
     return item

@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from app.common.counting import Dimension
 from app.common.listing import Resource, SortField, column_facet
 from app.common.lookups import (
     Condition,
@@ -65,6 +66,10 @@ RESOURCE = Resource(
     },
     default_sort="id",
     facets={"country": column_facet(orgs.c.id, orgs.c.country), "kind": column_facet(orgs.c.id, orgs.c.kind)},
+    dimensions={
+        "country": Dimension(lambda: select(orgs.c.id, orgs.c.country)),
+        "kind": Dimension(lambda: select(orgs.c.id, orgs.c.kind)),
+    },
     embed=embed,
     csv_columns=["id", "name", "kind", "country", "parent_id", "aliases"],
     csv_row=csv_row,

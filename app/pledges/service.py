@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, literal, select
 
+from app.common.counting import Dimension
 from app.common.listing import Resource, SortField, column_facet, date_overlaps, link_facet, year_of
 from app.common.lookups import (
     Condition,
@@ -129,6 +130,12 @@ RESOURCE = Resource(
         "organization": column_facet(pledges.c.id, pledges.c.pledger_id),
         "country": link_facet(countries, "pledge_id", "country"),
         "year": column_facet(pledges.c.id, year_of(pledges.c.target_on)),
+    },
+    dimensions={
+        "country": Dimension(lambda: select(countries.c.pledge_id, countries.c.country)),
+        "metric": Dimension(lambda: select(pledges.c.id, pledges.c.metric)),
+        "unit": Dimension(lambda: select(pledges.c.id, pledges.c.unit)),
+        "status": Dimension(lambda: select(pledges.c.id, pledges.c.status)),
     },
     embed=embed,
     csv_columns=CSV_COLUMNS,
