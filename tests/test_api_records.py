@@ -178,6 +178,10 @@ def test_search_pages(client: TestClient) -> None:
             break
     assert seen == [(h["type"], h["id"]) for h in everything["items"]]
     assert len(seen) == everything["total"] > 7
+    # best first; equal scores by type, then id
+    order = [(-h["score"], h["type"], h["id"]) for h in everything["items"]]
+    assert order == sorted(order)
+    assert len({h["score"] for h in everything["items"]}) < len(order)  # the data has ties to break
 
 
 def test_front_page(client: TestClient) -> None:

@@ -6,9 +6,11 @@ Both engines see the same tokens (app.search_text), so a query matches the same 
 import re
 from typing import Any
 
+import sqlalchemy.dialects.postgresql  # noqa: F401  (registers to_tsquery & co. before QUERIES are built)
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Integer,
     Select,
     bindparam,
     column,
@@ -20,6 +22,7 @@ from sqlalchemy import (
 )
 
 from app.common.problems import InvalidParameter
+from app.common.sql import Prepared, in_values
 from app.models import SearchDocument
 from app.search_text import tokens
 
@@ -67,104 +70,140 @@ def matching_ids(conn: Connection, resource: str, q: str) -> Select[Any]:
 
 
 _SPACES = re.compile(r"\s+")
-SNIPPET_SQLITE = "snippet(search_fts, 1, '<mark>', '</mark>', '…', 16)"
 HEADLINE_OPTIONS = (
     "StartSel=<mark>, StopSel=</mark>, MaxFragments=1, MaxWords=24, MinWords=8, FragmentDelimiter=…"
 )
 
 
-def _sqlite_hits(terms: list[tuple[str, bool]]) -> Any:
-    """Every match with its score, materialized first, so that a filter on the resource type
-    cannot make SQLite walk search_documents and probe the full-text index row by row."""
-    match = text("search_fts MATCH :match").bindparams(match=_fts5(terms))
-    score = literal_column("-bm25(search_fts, 10.0, 1.0)")
-    hits = select(fts.c.rowid.label("id"), score.label("score")).select_from(fts).where(match)
-    return hits.cte("hits").prefix_with("MATERIALIZED")
+def _queries_sqlite() -> dict[str, Prepared]:
+    match = text("search_fts MATCH :match")
+    score = literal_column("-bm25(search_fts, 10.0, 1.0)").label("score")
+    hits = select(fts.c.rowid.label("id"), score).select_from(fts).where(match)
+    # With a type filter, every match is scored first (MATERIALIZED), so that the filter
+    # cannot make SQLite walk search_documents and probe the full-text index row by row.
+    typed = hits.cte("hits").prefix_with("MATERIALIZED")
+    in_types = in_values(docs.c.resource, "types")
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    by_record = [typed.c.score.desc(), docs.c.resource, docs.c.record_id]
+    return {
+        "top": Prepared(hits.order_by(literal_column("score").desc()).limit(limit)),
+        "top_typed": Prepared(
+            select(typed.c.id, typed.c.score)
+            .join(docs, docs.c.id == typed.c.id)
+            .where(in_types)
+            .order_by(typed.c.score.desc())
+            .limit(limit)
+        ),
+        "exact": Prepared(
+            select(typed.c.id, typed.c.score)
+            .join(docs, docs.c.id == typed.c.id)
+            .order_by(*by_record)
+            .limit(limit)
+            .offset(offset)
+        ),
+        "exact_typed": Prepared(
+            select(typed.c.id, typed.c.score)
+            .join(docs, docs.c.id == typed.c.id)
+            .where(in_types)
+            .order_by(*by_record)
+            .limit(limit)
+            .offset(offset)
+        ),
+        "count": Prepared(select(func.count()).select_from(fts).where(match)),  # no ranking to count
+        "count_typed": Prepared(
+            select(func.count()).select_from(typed).join(docs, docs.c.id == typed.c.id).where(in_types)
+        ),
+        "snippets": Prepared(
+            select(fts.c.rowid, literal_column("snippet(search_fts, 1, '<mark>', '</mark>', '…', 16)"))
+            .select_from(fts)
+            .where(match, in_values(fts.c.rowid, "ids"))
+        ),
+    }
+
+
+def _queries_postgresql() -> dict[str, Prepared]:
+    query = func.to_tsquery("simple", bindparam("match"))
+    tsv = literal_column("search_documents.tsv")
+    found = tsv.op("@@")(query)
+    in_types = in_values(docs.c.resource, "types")
+    ranked = select(docs.c.id, func.ts_rank_cd(tsv, query).label("score")).where(found)
+    score = literal_column("score").desc()
+    by_record = [score, docs.c.resource, docs.c.record_id]
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    return {
+        "top": Prepared(ranked.order_by(score).limit(limit)),
+        "top_typed": Prepared(ranked.where(in_types).order_by(score).limit(limit)),
+        "exact": Prepared(ranked.order_by(*by_record).limit(limit).offset(offset)),
+        "exact_typed": Prepared(ranked.where(in_types).order_by(*by_record).limit(limit).offset(offset)),
+        "count": Prepared(select(func.count()).select_from(docs).where(found)),
+        "count_typed": Prepared(select(func.count()).select_from(docs).where(found, in_types)),
+        "snippets": Prepared(
+            select(docs.c.id, func.ts_headline("simple", docs.c.body, query, HEADLINE_OPTIONS)).where(
+                in_values(docs.c.id, "ids")
+            )
+        ),
+    }
+
+
+QUERIES = {"sqlite": _queries_sqlite(), "postgresql": _queries_postgresql()}
+RECORDS = Prepared(
+    select(docs.c.id, docs.c.resource, docs.c.record_id, docs.c.name).where(in_values(docs.c.id, "ids"))
+)
+
+
+def _match(conn: Connection, terms: list[tuple[str, bool]]) -> tuple[dict[str, Prepared], str]:
+    sqlite = conn.dialect.name == "sqlite"
+    return QUERIES["sqlite" if sqlite else "postgresql"], _fts5(terms) if sqlite else _tsquery(terms)
 
 
 def search(
     conn: Connection, q: str, *, resources: list[str], limit: int, offset: int
 ) -> list[dict[str, Any]]:
-    """Best matches first, each with a highlighted snippet.
+    """Best matches first (equal scores by type and id), each with a highlighted snippet.
 
-    Two steps: rank every match (the engine must score them all to order them), then make
-    snippets for the page's rows only, which is where most of the time went. Ties break on
-    the record, not on the internal document id, so an order survives a reload.
+    Ranking must score every match; ordering them all by (score, type, id) would also read
+    every match's document, three times the time of scoring alone on SQLite. So the engine
+    returns the best `offset + limit + 1` by score alone, and only those are ordered by
+    record. That is exact unless the last of them ties with the one after (the engine chose
+    arbitrarily which of equal scores made the cut): then the whole order comes from SQL.
+    Snippets are made for the page's rows only.
     """
-    terms = parse_query(q)
-    where = [docs.c.resource.in_(resources)] if resources else []
-    if conn.dialect.name == "sqlite":
-        hits = _sqlite_hits(terms)
-        ranked = select(hits.c.id, hits.c.score).join(docs, docs.c.id == hits.c.id).where(*where)
-        order = [hits.c.score.desc(), docs.c.resource, docs.c.record_id]
+    queries, match = _match(conn, parse_query(q))
+    suffix = "_typed" if resources else ""
+    extra = {"types": resources} if resources else {}
+    wanted = offset + limit
+    top = queries["top" + suffix].rows(conn, match=match, limit=wanted + 1, **extra)
+    if len(top) > wanted and top[wanted - 1][1] == top[wanted][1]:
+        page = queries["exact" + suffix].rows(conn, match=match, limit=limit, offset=offset, **extra)
+        records = {doc_id: rest for doc_id, *rest in RECORDS.rows(conn, ids=[d for d, _ in page])}
     else:
-        query = func.to_tsquery("simple", bindparam("tsq", _tsquery(terms)))
-        tsv = literal_column("search_documents.tsv")
-        ranked = select(docs.c.id, func.ts_rank_cd(tsv, query).label("score")).where(
-            tsv.op("@@")(query), *where
+        top = top[:wanted]
+        window = {score for _, score in top[offset:]}  # ties with these decide the page's order
+        tied = [doc_id for doc_id, score in top if score in window]
+        records = {doc_id: rest for doc_id, *rest in RECORDS.rows(conn, ids=tied)}
+        ahead = sum(1 for _, score in top if score not in window)  # all better than the page
+        ordered = sorted(
+            ((d, score) for d, score in top if score in window),
+            key=lambda hit: (-hit[1], records[hit[0]][0], records[hit[0]][1]),
         )
-        order = [literal_column("score").desc(), docs.c.resource, docs.c.record_id]
-    page = conn.execute(ranked.order_by(*order).limit(limit).offset(offset)).all()
+        page = ordered[offset - ahead : offset - ahead + limit]
     if not page:
         return []
-    ids = [row.id for row in page]
-    if conn.dialect.name == "sqlite":
-        snippets = dict(
-            conn.execute(
-                select(fts.c.rowid, literal_column(SNIPPET_SQLITE))
-                .select_from(fts)
-                .where(text("search_fts MATCH :match").bindparams(match=_fts5(terms)), fts.c.rowid.in_(ids))
-            ).all()
-        )
-    else:
-        query = func.to_tsquery("simple", bindparam("tsq", _tsquery(terms)))
-        snippets = dict(
-            conn.execute(
-                select(docs.c.id, func.ts_headline("simple", docs.c.body, query, HEADLINE_OPTIONS)).where(
-                    docs.c.id.in_(ids)
-                )
-            ).all()
-        )
-    records = {
-        row.id: row
-        for row in conn.execute(
-            select(docs.c.id, docs.c.resource, docs.c.record_id, docs.c.name).where(docs.c.id.in_(ids))
-        )
-    }
+    snippets = dict(queries["snippets"].rows(conn, match=match, ids=[d for d, _ in page]))
     return [
         {
-            "type": records[row.id].resource,
-            "id": records[row.id].record_id,
-            "name": records[row.id].name,
-            "snippet": _SPACES.sub(" ", snippets.get(row.id) or "").strip(),
-            "score": round(float(row.score), 6),
+            "type": records[doc_id][0],
+            "id": records[doc_id][1],
+            "name": records[doc_id][2],
+            "snippet": _SPACES.sub(" ", snippets.get(doc_id) or "").strip(),
+            "score": round(float(score), 6),
         }
-        for row in page
+        for doc_id, score in page
     ]
 
 
 def count_matches(conn: Connection, q: str, *, resources: list[str]) -> int:
-    terms = parse_query(q)
-    if conn.dialect.name == "sqlite":
-        match = text("search_fts MATCH :match").bindparams(match=_fts5(terms))
-        stmt = select(func.count()).select_from(fts).where(match)  # no ranking needed to count
-        if resources:
-            hits = (
-                select(fts.c.rowid.label("id"))
-                .select_from(fts)
-                .where(match)
-                .cte("hits")
-                .prefix_with("MATERIALIZED")
-            )
-            stmt = select(func.count()).select_from(hits).join(docs, docs.c.id == hits.c.id)
-            stmt = stmt.where(docs.c.resource.in_(resources))
-    else:
-        query = func.to_tsquery("simple", bindparam("tsq", _tsquery(terms)))
-        stmt = (
-            select(func.count())
-            .select_from(docs)
-            .where(literal_column("search_documents.tsv").op("@@")(query))
-        )
-        if resources:
-            stmt = stmt.where(docs.c.resource.in_(resources))
-    return int(conn.execute(stmt).scalar_one())
+    queries, match = _match(conn, parse_query(q))
+    if resources:
+        return int(queries["count_typed"].rows(conn, match=match, types=resources)[0][0])
+    return int(queries["count"].rows(conn, match=match)[0][0])

@@ -3,10 +3,11 @@
 import base64
 import binascii
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from app.common.cache import DerivedCache
@@ -79,13 +80,21 @@ async def search_all(
     """Initiatives, organizations, MoUs, pledges and sources matching `q`, best first."""
     offset = _offset(params.cursor)
     resources = sorted(t.value for t in params.type)
-    items = search(snap.conn, params.q, resources=resources, limit=params.limit, offset=offset)
     cache: DerivedCache = request.app.state.derived
-    total = cache.get(
-        snap.version,
-        ("search", tuple(parse_query(params.q)), tuple(resources)),
-        lambda: count_matches(snap.conn, params.q, resources=resources),
-    )
+
+    def answer() -> tuple[list[dict[str, Any]], int]:
+        items = search(snap.conn, params.q, resources=resources, limit=params.limit, offset=offset)
+        total = cache.get(
+            snap.version,
+            ("search", tuple(parse_query(params.q)), tuple(resources)),
+            lambda: count_matches(snap.conn, params.q, resources=resources),
+        )
+        return items, total
+
+    # Ranking every match is SQLite's or PostgreSQL's work, done without the GIL: in a worker
+    # thread it runs beside the event loop, on the second core. The request's connection is
+    # used by one thread at a time.
+    items, total = await run_in_threadpool(answer)
     next_offset = offset + len(items)
     next_cursor = (
         base64.urlsafe_b64encode(f"o:{next_offset}".encode()).decode().rstrip("=")
