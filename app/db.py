@@ -52,7 +52,10 @@ def _install_sqlite_hooks(engine: Engine, *, writer: bool, statement_timeout_ms:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+        if writer:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:  # straight to the driver: once per request, and SQLAlchemy's path costs 0.1 ms
+            conn.connection.dbapi_connection.execute("BEGIN")
 
 
 def pool_capacity(pool_size: int) -> int:

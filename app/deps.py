@@ -12,7 +12,10 @@ from sqlalchemy import Connection, select
 from starlette.responses import Response
 
 from app.common.problems import ServiceUnavailable
+from app.common.sql import Prepared
 from app.models import Dataset
+
+VERSION = Prepared(select(Dataset.__table__.c.version).where(Dataset.__table__.c.id == 1))
 
 
 class NotModified(Exception):
@@ -52,10 +55,13 @@ async def connection(request: Request) -> AsyncIterator[Connection]:
     """
     settings = request.app.state.settings
     gate: asyncio.Semaphore = request.app.state.gate
-    try:
-        await asyncio.wait_for(gate.acquire(), timeout=settings.pool_wait_s)
-    except TimeoutError:
-        raise ServiceUnavailable("every database connection is busy; try again shortly") from None
+    if gate.locked():  # wait_for costs a task: only when there is something to wait for
+        try:
+            await asyncio.wait_for(gate.acquire(), timeout=settings.pool_wait_s)
+        except TimeoutError:
+            raise ServiceUnavailable("every database connection is busy; try again shortly") from None
+    else:
+        await gate.acquire()
     try:
         with request.app.state.engine.connect() as conn:
             yield conn
@@ -67,7 +73,8 @@ async def snapshot(request: Request) -> AsyncIterator[Snapshot]:
     """A connection inside one read transaction; answers 304 before any query if the tag matches."""
     async with connection(request) as conn:
         with conn.begin():
-            version = conn.execute(select(Dataset.version).where(Dataset.id == 1)).scalar() or 0
+            found = VERSION.rows(conn)
+            version = found[0][0] if found else 0
             etag = make_etag(request, version)
             request.state.etag = etag
             header = request.headers.get("if-none-match")

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import Column, MetaData, String, Table, create_engine, event
 
+from app.common.counting import read_ids
 from app.config import Settings
 from app.main import create_app
 from app.seeding.load import load
@@ -123,7 +124,11 @@ def test_a_new_version_is_never_counted_from_old_bitmaps(empty_db: Database, tmp
         assert before["facets"]["kind"] == [{"value": "talent_programme", "count": 1}]
 
         edit(seeds / "sources" / "a.yaml", "    kind: talent_programme", "    kind: research_lab")
-        edit(seeds / "sources" / "a.yaml", "    countries: [MY]\n    sectors", "    countries: [SG]\n    sectors")
+        edit(
+            seeds / "sources" / "a.yaml",
+            "    countries: [MY]\n    sectors",
+            "    countries: [SG]\n    sectors",
+        )
         load(empty_db.writer_url, seeds, articles=articles)
         app.state.counts.start = lambda: None  # hold the rebuild: the old bitmaps stay current
         assert app.state.counts.current[0] == first
@@ -136,3 +141,25 @@ def test_a_new_version_is_never_counted_from_old_bitmaps(empty_db: Database, tmp
         assert app.state.counts.build_now() == first + 1
         assert client.get(path).json() == stale
         assert client.get("/v1/initiatives?country=SG&facets=kind").json() == moved
+
+
+def test_pages_come_off_the_bitmaps_only_when_the_id_order_is_pythons() -> None:
+    """Pages by id are read off the bitmaps by bisecting the ids, which needs the database's
+    order of ids to be Python's; any other collation must leave paging to SQL."""
+    metadata = MetaData()
+    table = Table("t", metadata, Column("id", String(collation="NOCASE"), primary_key=True))
+    engine = create_engine("sqlite://")
+    with engine.begin() as conn:
+        metadata.create_all(conn)
+        conn.execute(table.insert(), [{"id": "a"}, {"id": "B"}, {"id": "c"}])
+        assert read_ids(conn, table) is None  # NOCASE: a, B, c; Python: B, a, c
+        conn.execute(table.delete().where(table.c.id == "B"))
+        assert list(read_ids(conn, table) or []) == ["a", "c"]
+
+
+def test_the_seeded_databases_page_off_the_bitmaps(bitmap_client: TestClient) -> None:
+    bitmaps = bitmap_client.app.state.counts.current[1]  # type: ignore[attr-defined]
+    assert all(b.ids is not None for b in bitmaps.values())  # test databases use C collation
+    assert list(bitmaps["initiatives"].ids) == sorted(
+        i["id"] for i in bitmap_client.get("/v1/initiatives?limit=500").json()["items"]
+    )

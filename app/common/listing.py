@@ -34,7 +34,7 @@ from app.common.lookups import Condition, for_count, for_page
 from app.common.params import Format, ListQuery, split_csv
 from app.common.problems import BadCursor, InvalidParameter, ProblemError
 from app.common.responses import json_response, with_cache_headers
-from app.common.sql import raw_rows
+from app.common.sql import Prepared, in_values, raw_rows
 from app.deps import Snapshot
 from app.models.enums import Precision
 
@@ -265,41 +265,61 @@ def run_list(
     snap: Snapshot,
     resource: Resource,
     params: ListQuery,
-    conditions: list[Condition],
+    conditions_of: Callable[[Connection, Any], list[Condition]],
 ) -> Response:
-    """One page as JSON, or every matching row as CSV / NDJSON."""
+    """One page as JSON, or every matching row as CSV / NDJSON.
+
+    `conditions_of(conn, params)` gives the filters as SQL (checking the ids they name); it is
+    called only when SQL needs them: a page, total and facets of dimension filters alone come
+    off the count bitmaps (app.common.counting).
+    """
     conn = snap.conn
-    counted = for_count(conditions)
     fmt = negotiate(request, params.format)
     keys = parse_sort(resource, getattr(params, "sort", None))
     table = resource.table
     if fmt is not Format.json:
+        conditions = conditions_of(conn, params)
         return export(request, conn, resource, keys, conditions, fmt)  # counts afresh: a hard cap
+    built: list[list[Condition]] = []
+
+    def sql_conditions() -> list[Condition]:
+        if not built:
+            built.append(conditions_of(conn, params))
+        return built[0]
 
     filters = params.model_dump(exclude={"cursor", "limit", "format", "facets"})
     signature = _signature(resource, keys, filters)
-    cache: DerivedCache = request.app.state.derived
+    derived: DerivedCache = request.app.state.derived
     filter_key = (resource.name, orjson.dumps({k: v for k, v in filters.items() if k != "sort"}, default=str))
-    page_conditions = for_page(conditions)
-    if params.cursor:
-        page_conditions.append(keyset_after(keys, decode_cursor(params.cursor, signature, keys)))
+    after = decode_cursor(params.cursor, signature, keys) if params.cursor else None
     facets = facet_names(resource, params.facets)
-    stmt = (
-        select(*resource.select_columns())
-        .where(*page_conditions)
-        .order_by(*order_by(keys))
-        .limit(params.limit + 1)
-    )
-    columns, found = raw_rows(conn, stmt)
-    rows = [dict(zip(columns, r, strict=True)) for r in found]
-    more = len(rows) > params.limit
-    rows = rows[: params.limit]
     bitmaps = _bitmaps(request, snap, resource)
     dims = dimension_filters(resource.dimensions, filters) if bitmaps is not None else None
-    if bitmaps is not None and dims is not None:
-        total = bitmaps.total(dims)
+    found = bitmaps.matching(dims) if bitmaps is not None and dims is not None else None
+    if bitmaps is not None and dims is not None and bitmaps.ids is not None and len(keys) == 1:
+        # by id, filtered on dimensions only: the page is read off the bitmaps at any depth
+        page_ids, more = bitmaps.page(found, after[0] if after else None, params.limit, keys[0].descending)
+        rows = rows_by_id(conn, resource, page_ids)
     else:
-        total = cache.get(snap.version, ("total", *filter_key), lambda: count_rows(conn, table, counted))
+        page_conditions = for_page(sql_conditions())
+        if after is not None:
+            page_conditions.append(keyset_after(keys, after))
+        stmt = (
+            select(*resource.select_columns())
+            .where(*page_conditions)
+            .order_by(*order_by(keys))
+            .limit(params.limit + 1)
+        )
+        columns, fetched = raw_rows(conn, stmt)
+        rows = [dict(zip(columns, r, strict=True)) for r in fetched]
+        more = len(rows) > params.limit
+        rows = rows[: params.limit]
+    if bitmaps is not None and dims is not None:
+        total = bitmaps.total(found)
+    else:
+        total = derived.get(
+            snap.version, ("total", *filter_key), lambda: count_rows(conn, table, for_count(sql_conditions()))
+        )
     body: dict[str, Any] = {
         "items": resource.embed(conn, rows),
         "total": total,
@@ -315,14 +335,33 @@ def run_list(
         body["facets"] = {}
         for name in facets:
             if bitmaps is not None and dims is not None and name in resource.dimensions:
-                body["facets"][name] = bitmaps.facet(name, dims)
+                body["facets"][name] = bitmaps.facet(name, found)
             else:
-                body["facets"][name] = cache.get(
+                body["facets"][name] = derived.get(
                     snap.version,
                     ("facet", name, *filter_key),
-                    lambda name=name: count_facet(conn, resource, name, counted),
+                    lambda name=name: count_facet(conn, resource, name, for_count(sql_conditions())),
                 )
     return json_response(request, body, headers=headers)
+
+
+_BY_ID: dict[str, Prepared] = {}
+
+
+def _by_id(resource: Resource) -> Prepared:
+    found = _BY_ID.get(resource.name)
+    if found is None:
+        stmt = select(*resource.select_columns()).where(in_values(resource.table.c.id, "ids"))
+        found = _BY_ID[resource.name] = Prepared(stmt)
+    return found
+
+
+def rows_by_id(conn: Connection, resource: Resource, ids: list[str]) -> list[Row]:
+    """The records of `ids`, in that order."""
+    if not ids:
+        return []
+    found = {row["id"]: row for row in _by_id(resource).dicts(conn, ids=ids)}
+    return [found[i] for i in ids]
 
 
 def _bitmaps(request: Request, snap: Snapshot, resource: Resource) -> Bitmaps | None:

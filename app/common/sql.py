@@ -17,10 +17,10 @@ from typing import Any
 
 import orjson
 from sqlalchemy import ColumnElement, Connection, Dialect, Select, bindparam
-from sqlalchemy.types import NullType
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.types import NullType
 
 
 class InValues(ColumnElement[bool]):

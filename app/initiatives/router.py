@@ -30,8 +30,7 @@ async def list_initiatives(
     request: Request, snap: SnapshotDep, params: Annotated[InitiativeQuery, Query()]
 ) -> Response:
     """Programmes, infrastructure, labs, corridors and policies, filtered and paginated."""
-    conds = service.conditions(snap.conn, params)
-    return run_list(request, snap, service.RESOURCE, params, conds)
+    return run_list(request, snap, service.RESOURCE, params, service.conditions)
 
 
 @router.get("/{initiative_id}", response_model=InitiativeDetail, summary="One initiative")

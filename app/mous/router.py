@@ -18,8 +18,7 @@ router = APIRouter(prefix="/v1/mous", tags=["mous"])
 @router.get("", response_model=MouList, summary="List MoUs", responses={200: EXPORTS})
 async def list_mous(request: Request, snap: SnapshotDep, params: Annotated[MouQuery, Query()]) -> Response:
     """Memoranda of understanding, by party (with subsidiaries), country, date, initiative."""
-    conds = service.conditions(snap.conn, params)
-    return run_list(request, snap, service.RESOURCE, params, conds)
+    return run_list(request, snap, service.RESOURCE, params, service.conditions)
 
 
 @router.get("/{mou_id}", response_model=MouDetail, summary="One MoU")

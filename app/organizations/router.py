@@ -34,8 +34,7 @@ async def list_organizations(
     request: Request, snap: SnapshotDep, params: Annotated[OrganizationQuery, Query()]
 ) -> Response:
     """Companies, government bodies, universities...; `q` also matches aliases."""
-    conds = service.conditions(snap.conn, params)
-    return run_list(request, snap, service.RESOURCE, params, conds)
+    return run_list(request, snap, service.RESOURCE, params, service.conditions)
 
 
 @router.get("/{organization_id}", response_model=OrganizationDetail, summary="One organization")

@@ -20,8 +20,7 @@ async def list_pledges(
     request: Request, snap: SnapshotDep, params: Annotated[PledgeQuery, Query()]
 ) -> Response:
     """Quantified commitments: people trained, money invested, GPUs deployed..."""
-    conds = service.conditions(snap.conn, params)
-    return run_list(request, snap, service.RESOURCE, params, conds)
+    return run_list(request, snap, service.RESOURCE, params, service.conditions)
 
 
 @router.get("/summary", response_model=Summary, summary="Totals of pledges per group and unit")

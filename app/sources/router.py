@@ -20,8 +20,7 @@ async def list_sources(
     request: Request, snap: SnapshotDep, params: Annotated[SourceQuery, Query()]
 ) -> Response:
     """The articles the records are curated from."""
-    conds = service.conditions(snap.conn, params)
-    return run_list(request, snap, service.RESOURCE, params, conds)
+    return run_list(request, snap, service.RESOURCE, params, service.conditions)
 
 
 @router.get("/{source_id}", response_model=SourceDetail, summary="One source and what cites it")
