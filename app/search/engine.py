@@ -75,6 +75,17 @@ HEADLINE_OPTIONS = (
 )
 
 
+def _best(scored: Any) -> Select[Any]:
+    """Matches scoring at least as well as the `cut`-th best (0-based), every tie included."""
+    boundary = (
+        select(scored.c.score)
+        .order_by(scored.c.score.desc())
+        .limit(1)
+        .offset(bindparam("cut", type_=Integer))
+    ).scalar_subquery()
+    return select(scored.c.id, scored.c.score).where(scored.c.score >= func.coalesce(boundary, -1e300))
+
+
 def _queries_sqlite() -> dict[str, Prepared]:
     match = text("search_fts MATCH :match")
     score = literal_column("-bm25(search_fts, 10.0, 1.0)").label("score")
@@ -83,32 +94,18 @@ def _queries_sqlite() -> dict[str, Prepared]:
     # cannot make SQLite walk search_documents and probe the full-text index row by row.
     typed = hits.cte("hits").prefix_with("MATERIALIZED")
     in_types = in_values(docs.c.resource, "types")
-    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
-    by_record = [typed.c.score.desc(), docs.c.resource, docs.c.record_id]
+    scored = hits.cte("scored").prefix_with("MATERIALIZED")
+    scored_typed = (
+        select(typed.c.id, typed.c.score).join(docs, docs.c.id == typed.c.id).where(in_types)
+    ).cte("scored_typed")
+    limit = bindparam("limit", type_=Integer)
     return {
         "top": Prepared(hits.order_by(literal_column("score").desc()).limit(limit)),
         "top_typed": Prepared(
-            select(typed.c.id, typed.c.score)
-            .join(docs, docs.c.id == typed.c.id)
-            .where(in_types)
-            .order_by(typed.c.score.desc())
-            .limit(limit)
+            select(scored_typed.c.id, scored_typed.c.score).order_by(scored_typed.c.score.desc()).limit(limit)
         ),
-        "exact": Prepared(
-            select(typed.c.id, typed.c.score)
-            .join(docs, docs.c.id == typed.c.id)
-            .order_by(*by_record)
-            .limit(limit)
-            .offset(offset)
-        ),
-        "exact_typed": Prepared(
-            select(typed.c.id, typed.c.score)
-            .join(docs, docs.c.id == typed.c.id)
-            .where(in_types)
-            .order_by(*by_record)
-            .limit(limit)
-            .offset(offset)
-        ),
+        "best": Prepared(_best(scored)),
+        "best_typed": Prepared(_best(scored_typed)),
         "count": Prepared(select(func.count()).select_from(fts).where(match)),  # no ranking to count
         "count_typed": Prepared(
             select(func.count()).select_from(typed).join(docs, docs.c.id == typed.c.id).where(in_types)
@@ -127,14 +124,12 @@ def _queries_postgresql() -> dict[str, Prepared]:
     found = tsv.op("@@")(query)
     in_types = in_values(docs.c.resource, "types")
     ranked = select(docs.c.id, func.ts_rank_cd(tsv, query).label("score")).where(found)
-    score = literal_column("score").desc()
-    by_record = [score, docs.c.resource, docs.c.record_id]
-    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    limit, score = bindparam("limit", type_=Integer), literal_column("score").desc()
     return {
         "top": Prepared(ranked.order_by(score).limit(limit)),
         "top_typed": Prepared(ranked.where(in_types).order_by(score).limit(limit)),
-        "exact": Prepared(ranked.order_by(*by_record).limit(limit).offset(offset)),
-        "exact_typed": Prepared(ranked.where(in_types).order_by(*by_record).limit(limit).offset(offset)),
+        "best": Prepared(_best(ranked.cte("scored").prefix_with("MATERIALIZED"))),
+        "best_typed": Prepared(_best(ranked.where(in_types).cte("scored_typed").prefix_with("MATERIALIZED"))),
         "count": Prepared(select(func.count()).select_from(docs).where(found)),
         "count_typed": Prepared(select(func.count()).select_from(docs).where(found, in_types)),
         "snippets": Prepared(
@@ -163,30 +158,25 @@ def search(
 
     Ranking must score every match; ordering them all by (score, type, id) would also read
     every match's document, three times the time of scoring alone on SQLite. So the engine
-    returns the best `offset + limit + 1` by score alone, and only those are ordered by
-    record. That is exact unless the last of them ties with the one after (the engine chose
-    arbitrarily which of equal scores made the cut): then the whole order comes from SQL.
-    Snippets are made for the page's rows only.
+    returns the best `offset + limit + 1` by score; if the last two tie, which of equal scores
+    made the cut was arbitrary, and a second query returns every match scoring at least as
+    well as the page's last row. Only the rows whose score appears on the page are ordered
+    by record. Snippets are made for the page's rows only.
     """
     queries, match = _match(conn, parse_query(q))
-    suffix = "_typed" if resources else ""
     extra = {"types": resources} if resources else {}
     wanted = offset + limit
-    top = queries["top" + suffix].rows(conn, match=match, limit=wanted + 1, **extra)
-    if len(top) > wanted and top[wanted - 1][1] == top[wanted][1]:
-        page = queries["exact" + suffix].rows(conn, match=match, limit=limit, offset=offset, **extra)
-        records = {doc_id: rest for doc_id, *rest in RECORDS.rows(conn, ids=[d for d, _ in page])}
-    else:
-        top = top[:wanted]
-        window = {score for _, score in top[offset:]}  # ties with these decide the page's order
-        tied = [doc_id for doc_id, score in top if score in window]
-        records = {doc_id: rest for doc_id, *rest in RECORDS.rows(conn, ids=tied)}
-        ahead = sum(1 for _, score in top if score not in window)  # all better than the page
-        ordered = sorted(
-            ((d, score) for d, score in top if score in window),
-            key=lambda hit: (-hit[1], records[hit[0]][0], records[hit[0]][1]),
-        )
-        page = ordered[offset - ahead : offset - ahead + limit]
+    suffix = "_typed" if resources else ""
+    best = queries["top" + suffix].rows(conn, match=match, limit=wanted + 1, **extra)
+    if len(best) > wanted and best[wanted - 1][1] == best[wanted][1]:  # a tie straddles the cut:
+        best = queries["best" + suffix].rows(conn, match=match, cut=wanted - 1, **extra)  # take it all
+    best.sort(key=lambda hit: -hit[1])
+    window = {score for _, score in best[offset:wanted]}  # equal scores decide the page's order
+    tied = [hit for hit in best if hit[1] in window]
+    records = {doc_id: rest for doc_id, *rest in RECORDS.rows(conn, ids=[d for d, _ in tied])}
+    ahead = sum(1 for _, score in best if score > max(window)) if window else 0
+    tied.sort(key=lambda hit: (-hit[1], records[hit[0]][0], records[hit[0]][1]))
+    page = tied[offset - ahead : offset - ahead + limit]
     if not page:
         return []
     snippets = dict(queries["snippets"].rows(conn, match=match, ids=[d for d, _ in page]))
