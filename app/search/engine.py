@@ -98,12 +98,7 @@ def _queries_sqlite() -> dict[str, Prepared]:
     scored_typed = (
         select(typed.c.id, typed.c.score).join(docs, docs.c.id == typed.c.id).where(in_types)
     ).cte("scored_typed")
-    limit = bindparam("limit", type_=Integer)
     return {
-        "top": Prepared(hits.order_by(literal_column("score").desc()).limit(limit)),
-        "top_typed": Prepared(
-            select(scored_typed.c.id, scored_typed.c.score).order_by(scored_typed.c.score.desc()).limit(limit)
-        ),
         "best": Prepared(_best(scored)),
         "best_typed": Prepared(_best(scored_typed)),
         "count": Prepared(select(func.count()).select_from(fts).where(match)),  # no ranking to count
@@ -124,10 +119,7 @@ def _queries_postgresql() -> dict[str, Prepared]:
     found = tsv.op("@@")(query)
     in_types = in_values(docs.c.resource, "types")
     ranked = select(docs.c.id, func.ts_rank_cd(tsv, query).label("score")).where(found)
-    limit, score = bindparam("limit", type_=Integer), literal_column("score").desc()
     return {
-        "top": Prepared(ranked.order_by(score).limit(limit)),
-        "top_typed": Prepared(ranked.where(in_types).order_by(score).limit(limit)),
         "best": Prepared(_best(ranked.cte("scored").prefix_with("MATERIALIZED"))),
         "best_typed": Prepared(_best(ranked.where(in_types).cte("scored_typed").prefix_with("MATERIALIZED"))),
         "count": Prepared(select(func.count()).select_from(docs).where(found)),
@@ -158,18 +150,15 @@ def search(
 
     Ranking must score every match; ordering them all by (score, type, id) would also read
     every match's document, three times the time of scoring alone on SQLite. So the engine
-    returns the best `offset + limit + 1` by score; if the last two tie, which of equal scores
-    made the cut was arbitrary, and a second query returns every match scoring at least as
-    well as the page's last row. Only the rows whose score appears on the page are ordered
-    by record. Snippets are made for the page's rows only.
+    scores every match once and returns those scoring at least as well as the page's last
+    row, ties included (equal scores are common: a word once in documents of equal length);
+    only the rows whose score appears on the page are then ordered by record. Snippets are
+    made for the page's rows only.
     """
     queries, match = _match(conn, parse_query(q))
     extra = {"types": resources} if resources else {}
     wanted = offset + limit
-    suffix = "_typed" if resources else ""
-    best = queries["top" + suffix].rows(conn, match=match, limit=wanted + 1, **extra)
-    if len(best) > wanted and best[wanted - 1][1] == best[wanted][1]:  # a tie straddles the cut:
-        best = queries["best" + suffix].rows(conn, match=match, cut=wanted - 1, **extra)  # take it all
+    best = queries["best_typed" if resources else "best"].rows(conn, match=match, cut=wanted - 1, **extra)
     best.sort(key=lambda hit: -hit[1])
     window = {score for _, score in best[offset:wanted]}  # equal scores decide the page's order
     tied = [hit for hit in best if hit[1] in window]
