@@ -16,7 +16,8 @@ when installed, default logging):
   ceiling   a bare ASGI app (scripts.bench:ceiling) answering each shape with the bytes our
             API answered for one request of it
 
-and drives each with wrk (same connections, duration, one wrk thread) through a Lua script that
+reads the database file once (page cache), waits until our API's count bitmaps are built
+(/ready), and drives each with wrk (same connections, duration, one wrk thread) through a Lua script that
 cycles through up to 25,000 different paths per shape (ids, filter sets, words, pages), more than
 a run can ask for, so that no cache answers for the server (see build_paths). Before measuring,
 one request per shape and server must answer 200 with the same rows from ours and Datasette.
@@ -304,9 +305,9 @@ def build_paths(
 ) -> Paths:
     """Paths per shape, each list long enough that no filter repeats within a run.
 
-    The API caches totals and facet counts per dataset version and filter set (DerivedCache,
-    20,000 entries), which is right, but a benchmark cycling through a few hundred filters would
-    measure that cache. So list, deep-page and facet filters name, besides a real country, one or
+    The API caches the totals and facet counts it counts in SQL per dataset version and filter
+    set (DerivedCache), which is right, but a benchmark cycling through a few hundred filters
+    would measure that cache (the count bitmaps need no cache: they count every request). So list, deep-page and facet filters name, besides a real country, one or
     two countries no record has: every request is a filter set the server has not counted yet,
     with the same rows as the plain filter. Searches use every word of the vocabulary once.
     """

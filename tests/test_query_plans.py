@@ -11,8 +11,12 @@ data, which the synthetic data keeps at every scale. Both are checked. The SQL i
 - test_endpoint_plans calls the real endpoint and explains every statement it sends to the
   database (lookups, page, count, embeds, facets), with the parameters it sent them with.
 
-A plan fails when it holds "SCAN <large table>" that is not "USING [COVERING] INDEX": a full
-table scan. test_endpoint_aggregates_read_only_matches is stricter for totals and facet counts,
+- test_prepared_lookups_never_scan explains the statements run on the driver
+  (app.common.sql.Prepared: embeds, records, search pages), which must seek by key.
+
+The API under test counts in SQL (COUNT_BITMAPS off), as it does before its count bitmaps are
+built and for filters they cannot answer. A plan fails when it holds "SCAN <large table>" that
+is not "USING [COVERING] INDEX": a full table scan. test_endpoint_aggregates_read_only_matches is stricter for totals and facet counts,
 which cannot stop early: there a SCAN of a large table even through an index reads every row.
 Plans that read too much today are xfail(strict=True) with the change that fixes them, so that
 making it turns them into failures to clean up, not silent passes.
@@ -31,6 +35,7 @@ from sqlalchemy.dialects import sqlite
 
 from app.common.listing import Resource, keyset_after, order_by, parse_sort
 from app.common.lookups import for_count, for_page
+from app.common.sql import Prepared
 from app.config import Settings
 from app.db import make_engine
 from app.initiatives import service as initiatives
@@ -315,11 +320,17 @@ FACETS = {
 }
 
 
+PREPARED: list[tuple[str, Any]] = []  # the statements `api` ran through app.common.sql.Prepared
+
+
 @pytest.fixture(scope="module")
 def api(db_url: str) -> Iterator[tuple[TestClient, list[tuple[str, Any]]]]:
-    app = create_app(Settings(database_url=db_url))
+    """The API counting in SQL (as it does for any filter before its count bitmaps are built,
+    and always for filters they cannot answer), recording every statement it runs: through
+    SQLAlchemy and the prepared ones run on the driver (app.common.sql)."""
+    app = create_app(Settings(database_url=db_url, count_bitmaps=False))
     seen: list[tuple[str, Any]] = []
-    with TestClient(app) as client:
+    with TestClient(app) as client, pytest.MonkeyPatch.context() as patch:
 
         @event.listens_for(app.state.engine, "before_cursor_execute")
         def _record(
@@ -327,6 +338,14 @@ def api(db_url: str) -> Iterator[tuple[TestClient, list[tuple[str, Any]]]]:
         ) -> None:
             seen.append((statement, parameters))
 
+        run = Prepared.rows
+
+        def recorded(self: Prepared, conn: Connection, **params: Any) -> list[tuple[Any, ...]]:
+            seen.append(self.bind(conn, **params))
+            PREPARED.append(seen[-1])
+            return run(self, conn, **params)
+
+        patch.setattr(Prepared, "rows", recorded)
         yield client, seen
 
 
@@ -412,3 +431,33 @@ def test_endpoint_aggregates_read_only_matches(
         if scans:
             problems.append(f"{scans} in: {' '.join(statement.split())[:300]}")
     assert not problems, "aggregates reading every row:\n" + "\n".join(problems)
+
+
+# -- prepared lookups (embeds, records, search pages) seek by key, they never scan -----------------
+
+RECORDS = [
+    "/v1/initiatives/@initiative_pledges",
+    "/v1/initiatives/@initiative_mous",
+    "/v1/organizations/" + ORG,
+    "/v1/sources/" + SOURCE,
+    "/v1/search?q=data",
+    "/v1/search?q=data&type=initiative&type=pledge",
+]
+
+
+@pytest.mark.parametrize("path", [*RECORDS, *(ENDPOINT[m] + "?limit=50" for m in ENDPOINT)])
+def test_prepared_lookups_never_scan(
+    api: tuple[TestClient, list[tuple[str, Any]]], conn: Connection, known: dict[str, str], path: str
+) -> None:
+    """Statements run on the driver (app.common.sql) look records up by key: a SCAN of a large
+    table there, even through an index, reads it whole (as a wrongly typed IN once did)."""
+    client, _seen = api
+    PREPARED.clear()
+    for name, value in known.items():
+        path = path.replace(name, value)
+    assert client.get(path).status_code == 200
+    assert PREPARED, "the endpoint ran no prepared statement"
+    for statement, parameters in PREPARED:
+        plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+        scans = [line for line in plan if (m := ANY_SCAN.match(line)) and m.group(1) in LARGE_TABLES]
+        assert not scans, f"{scans} in: {statement[:300]}"

@@ -78,13 +78,16 @@ class Prepared:
             found = self._compiled[dialect.name] = (compiled.string, dict(compiled.params), order)
         return found
 
-    def rows(self, conn: Connection, **params: Any) -> list[tuple[Any, ...]]:
+    def bind(self, conn: Connection, **params: Any) -> tuple[str, Any]:
+        """The SQL for `conn`'s database and the parameters as its driver takes them."""
         sql, defaults, order = self._compile(conn.dialect)
         values = {**defaults, **params}
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
+        if conn.dialect.name == "sqlite":
             values = {k: orjson.dumps(v).decode() if isinstance(v, list) else v for k, v in values.items()}
-        bound: Any = tuple(values[name] for name in order) if order is not None else values
+        return sql, tuple(values[name] for name in order) if order is not None else values
+
+    def rows(self, conn: Connection, **params: Any) -> list[tuple[Any, ...]]:
+        sql, bound = self.bind(conn, **params)
         proxied = conn.connection
         deadline = proxied.info.get("deadline")
         if deadline is not None:  # the SQLite statement timeout (app.db)
