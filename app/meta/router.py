@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select, text
 from starlette.responses import Response
 
+from app.common.cache import DerivedCache
 from app.common.problems import ServiceUnavailable
 from app.common.responses import json_response
 from app.deps import SnapshotDep, connection
@@ -48,10 +49,15 @@ async def index(request: Request, snap: SnapshotDep) -> Response:
     loaded_at = snap.conn.execute(select(Dataset.loaded_at).where(Dataset.id == 1)).scalar()
     if loaded_at is not None and loaded_at.tzinfo is None:
         loaded_at = loaded_at.replace(tzinfo=UTC)  # SQLite keeps no zone; the loader writes UTC
-    counts = {
-        name: snap.conn.execute(select(func.count()).select_from(model.__table__)).scalar_one()
-        for name, model in COLLECTIONS.items()
-    }
+    derived: DerivedCache = request.app.state.derived  # whole-table counts: once per version
+    counts = derived.get(
+        snap.version,
+        ("front page counts",),
+        lambda: {
+            name: snap.conn.execute(select(func.count()).select_from(model.__table__)).scalar_one()
+            for name, model in COLLECTIONS.items()
+        },
+    )
     links = {name: f"/v1/{name}" for name in COLLECTIONS}
     links |= {"pledge_summary": "/v1/pledges/summary", "search": "/v1/search", "docs": "/docs"}
     body = {"version": snap.version, "loaded_at": loaded_at, "counts": counts, "links": links}
