@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     max_export_rows: int = Field(default=2_000_000, ge=1)
     cors_origins: list[str] = Field(default_factory=list)
     cache_max_age_s: int = Field(default=60, ge=0)
+    gc_freeze: bool = Field(
+        default=True,
+        description="After start-up, move every object to the garbage collector's permanent generation:"
+        " its full collections (76 ms with 114,000 start-up objects) then scan only what requests create.",
+    )
     count_bitmaps: bool = Field(
         default=True,
         description="Count totals and facets from in-memory bitmaps per dataset version (app.common.counting).",

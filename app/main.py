@@ -1,6 +1,7 @@
 """The read-only HTTP API over the curated database."""
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -78,6 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 {r.name: (r.table, r.dimensions) for r in RESOURCES if r.dimensions},
             )
             app.state.counts.start()
+        if settings.gc_freeze:  # the models, routes and compiled SQL live as long as the process
+            gc.collect()
+            gc.freeze()
         yield
         app.state.engine.dispose()
 

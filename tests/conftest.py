@@ -14,6 +14,9 @@ from app.main import create_app
 from app.seeding.load import load
 from tests.pg import Database, PostgresServer, find_bin_dir
 
+# The test session creates many apps: frozen, each would keep its cyclic garbage for good.
+os.environ.setdefault("GC_FREEZE", "false")
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 ARTICLES = ROOT.parent / "shared" / "seeds"
