@@ -35,14 +35,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Dimension:
-    """A filter and facet whose values are those of `pairs`: (record id, value) rows.
-
-    `filter=False` for a facet whose filter means something else (e.g. organizations, which
-    include subsidiaries), so that only its facet counts come from here.
-    """
+    """A filter and facet of the same name whose values are those of `pairs`: (record id,
+    value) rows. Only where both mean exactly "records holding the value" (not organization,
+    whose filter includes subsidiaries)."""
 
     pairs: Callable[[], Select[Any]]
-    filter: bool = True
 
 
 class Ids(Sequence[str]):
@@ -154,7 +151,7 @@ def dimension_filters(
         if name == "sort" or value is None or value == []:
             continue
         dimension = dimensions.get(name)
-        if dimension is None or not dimension.filter or not isinstance(value, list):
+        if dimension is None or not isinstance(value, list):
             return None
         out[name] = [v.value if isinstance(v, Enum) else v for v in value]
     return out
