@@ -48,7 +48,7 @@ def _install_sqlite_hooks(engine: Engine, *, writer: bool, statement_timeout_ms:
 
         @event.listens_for(engine, "before_cursor_execute")
         def _start_clock(conn: Any, *_args: Any) -> None:
-            conn.connection.info["deadline"][0] = time.monotonic() + statement_timeout_ms / 1000
+            start_statement_clock(conn.connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -56,6 +56,14 @@ def _install_sqlite_hooks(engine: Engine, *, writer: bool, statement_timeout_ms:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:  # straight to the driver: once per request, and SQLAlchemy's path costs 0.1 ms
             conn.connection.dbapi_connection.execute("BEGIN")
+
+
+def start_statement_clock(pooled: Any) -> None:
+    """Give the next statement on a pooled API connection its time (SQLite; PostgreSQL's
+    statement_timeout needs nothing)."""
+    deadline = pooled.info.get("deadline")
+    if deadline is not None:
+        deadline[0] = time.monotonic() + pooled.info["statement_timeout_s"]
 
 
 def pool_capacity(pool_size: int) -> int:

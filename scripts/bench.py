@@ -328,6 +328,12 @@ def build_paths(
     def ds_table(table: str, params: list[tuple[str, str]]) -> str:
         return f"{ds}/{table}.json?" + urllib.parse.urlencode(params)
 
+    def ds_page(kind: str, countries: list[str], *extra: tuple[str, str]) -> str:
+        """A page of initiatives of `kind` in any of `countries`, without a total."""
+        where = ("_where", country_where(countries))
+        page = [("_size", str(PAGE)), ("_nocount", "1"), ("_shape", "objects")]
+        return ds_table("initiatives", [("kind", kind), where, *page, *extra])
+
     def q(countries: list[str]) -> str:
         return "".join(f"&country={c}" for c in countries)
 
@@ -338,18 +344,7 @@ def build_paths(
         c, k = rng.choice(COUNTRIES), rng.choice(kinds)
         cs = padded(rng, c, absent, used)
         ours_list.append(f"/v1/initiatives?kind={k}{q(cs)}&limit={PAGE}")
-        ds_list.append(
-            ds_table(
-                "initiatives",
-                [
-                    ("kind", k),
-                    ("_where", country_where(cs)),
-                    ("_size", str(PAGE)),
-                    ("_nocount", "1"),
-                    ("_shape", "objects"),
-                ],
-            )  # fmt: skip
-        )
+        ds_list.append(ds_page(k, cs))
     paths.ours["list"], paths.datasette["list"] = ours_list, ds_list
     paths.notes["list"] = (
         "country + kind, 50 rows; datasette: initiatives?kind=..&_where=id in (select initiative_id"
@@ -416,19 +411,7 @@ def build_paths(
         last = rng.choice(lasts[(country, kind)])
         cs = padded(rng, country, absent, used)
         ours_deep.append(f"/v1/initiatives?kind={kind}{q(cs)}&limit={PAGE}&cursor={cursor(cs, kind, last)}")
-        ds_deep.append(
-            ds_table(
-                "initiatives",
-                [
-                    ("kind", kind),
-                    ("_where", country_where(cs)),
-                    ("_size", str(PAGE)),
-                    ("_nocount", "1"),
-                    ("_shape", "objects"),
-                    ("_next", last),
-                ],
-            )  # fmt: skip
-        )
+        ds_deep.append(ds_page(kind, cs, ("_next", last)))
     paths.ours["deep"], paths.datasette["deep"] = ours_deep, ds_deep
     paths.notes["deep"] = (
         f"page {page - spread}..{page + spread} of {len(chosen)} (country, kind) lists; ours by cursor"

@@ -119,12 +119,20 @@ def resolve(query: dict[str, Any], known: dict[str, str]) -> dict[str, Any]:
     return {k: [one(x) for x in v] if isinstance(v, list) else one(v) for k, v in query.items()}
 
 
-def full_scans(conn: Connection, sql: str, params: Any = ()) -> list[str]:
-    """The plan's lines that read a large table from end to end."""
+def plan_scans(
+    conn: Connection, sql: str, params: Any = (), pattern: re.Pattern[str] | None = None
+) -> list[str]:
+    """The plan's lines that `pattern` (default: a full table scan) finds on a large table."""
     plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()]
-    return [line for line in plan if (m := FULL_SCAN.match(line)) and m.group(1) in LARGE_TABLES] or (
+    pattern = pattern or FULL_SCAN
+    return [line for line in plan if (m := pattern.match(line)) and m.group(1) in LARGE_TABLES] or (
         [] if plan else ["no plan"]
     )
+
+
+def full_scans(conn: Connection, sql: str, params: Any = ()) -> list[str]:
+    """The plan's lines that read a large table from end to end."""
+    return plan_scans(conn, sql, params)
 
 
 def literal_sql(stmt: Any) -> str:
@@ -426,10 +434,9 @@ def test_endpoint_aggregates_read_only_matches(
     for statement, parameters in endpoint_statements(api, module, resolve(query, known)):
         if "count(" not in statement.lower():
             continue
-        plan = [r[3] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
-        scans = [line for line in plan if (m := ANY_SCAN.match(line)) and m.group(1) in LARGE_TABLES]
-        if scans:
-            problems.append(f"{scans} in: {' '.join(statement.split())[:300]}")
+        found = plan_scans(conn, statement, parameters, ANY_SCAN)
+        if found:
+            problems.append(f"{found} in: {' '.join(statement.split())[:300]}")
     assert not problems, "aggregates reading every row:\n" + "\n".join(problems)
 
 
@@ -458,6 +465,5 @@ def test_prepared_lookups_never_scan(
     assert client.get(path).status_code == 200
     assert PREPARED, "the endpoint ran no prepared statement"
     for statement, parameters in PREPARED:
-        plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
-        scans = [line for line in plan if (m := ANY_SCAN.match(line)) and m.group(1) in LARGE_TABLES]
-        assert not scans, f"{scans} in: {statement[:300]}"
+        found = plan_scans(conn, statement, parameters, ANY_SCAN)
+        assert not found, f"{found} in: {statement[:300]}"

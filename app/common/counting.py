@@ -14,15 +14,17 @@ transaction that also reads the dataset version; a request uses them only when t
 its own snapshot's version, and counts in SQL meanwhile.
 """
 
+from __future__ import annotations
+
 import logging
 import threading
 import time
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Any, overload
 
 from pyroaring import BitMap
@@ -46,21 +48,8 @@ class Ids(Sequence[str]):
     """Record ids by record number, packed into one byte string (15 MB for a million ids
     where a list of str would take 70)."""
 
-    def __init__(self) -> None:
-        self._chunks: list[bytes] = []
-        self._ends = array("Q")
-        self._length = 0
-        self._blob = b""
-
-    def extend(self, ids: Iterable[str]) -> None:
-        for value in ids:
-            encoded = value.encode()
-            self._chunks.append(encoded)
-            self._length += len(encoded)
-            self._ends.append(self._length)
-
-    def freeze(self) -> None:
-        self._blob, self._chunks = b"".join(self._chunks), []
+    def __init__(self, blob: bytes, ends: array[int]) -> None:
+        self._blob, self._ends = blob, ends  # id n is blob[ends[n - 1]:ends[n]]
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -183,18 +172,22 @@ def build(conn: Connection, table: Table, dimensions: Mapping[str, Dimension]) -
 
 def read_ids(conn: Connection, table: Table) -> Ids | None:
     """Every id in the database's order, or None if that order is not Python's."""
-    ids, previous = Ids(), None
+    parts: list[bytes] = []
+    ends: array[int] = array("Q")
+    previous: str | None = None
     result = conn.execution_options(stream_results=True).execute(select(table.c.id).order_by(table.c.id))
     try:
         for chunk in result.scalars().partitions(20_000):
             if (previous is not None and previous >= chunk[0]) or any(a >= b for a, b in pairwise(chunk)):
                 return None
-            ids.extend(chunk)
+            encoded = [value.encode() for value in chunk]
+            parts.append(b"".join(encoded))
+            start = ends[-1] if ends else 0
+            ends.extend(start + end for end in accumulate(len(e) for e in encoded))
             previous = chunk[-1]
     finally:
         result.close()
-    ids.freeze()
-    return ids
+    return Ids(b"".join(parts), ends)
 
 
 class CountIndex:
@@ -216,20 +209,20 @@ class CountIndex:
 
     def get(self, version: int, resource: str) -> Bitmaps | None:
         """The bitmaps of `resource` at `version`, or None (and a build starts) if not ready."""
-        current = self.current
-        if current is not None and current[0] == version:
-            return current[1].get(resource)
-        if current is None or version > current[0]:
-            self.start()
-        return None
+        built = self._of(version)
+        return built.get(resource) if built is not None else None
 
     def ready(self, version: int) -> bool:
         """Whether the bitmaps of `version` are built (starting a build if they are not)."""
+        return self._of(version) is not None
+
+    def _of(self, version: int) -> dict[str, Bitmaps] | None:
         current = self.current
         if current is not None and current[0] == version:
-            return True
-        self.start()
-        return False
+            return current[1]
+        if current is None or version > current[0]:
+            self.start()
+        return None
 
     def start(self) -> None:
         with self._lock:

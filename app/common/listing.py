@@ -8,10 +8,12 @@ import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import orjson
 from fastapi import Request
+from pyroaring import BitMap
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -77,6 +79,11 @@ class Resource:
 
     def select_columns(self) -> list[ColumnElement[Any]]:
         return list(self.table.columns)
+
+    @cached_property
+    def by_id(self) -> Prepared:
+        """The records of a list of ids (`ids`), as run_list selects them."""
+        return Prepared(select(*self.select_columns()).where(in_values(self.table.c.id, "ids")))
 
 
 def parse_sort(resource: Resource, value: str | None) -> list[SortKey]:
@@ -293,10 +300,8 @@ def run_list(
     filter_key = (resource.name, orjson.dumps({k: v for k, v in filters.items() if k != "sort"}, default=str))
     after = decode_cursor(params.cursor, signature, keys) if params.cursor else None
     facets = facet_names(resource, params.facets)
-    bitmaps = _bitmaps(request, snap, resource)
-    dims = dimension_filters(resource.dimensions, filters) if bitmaps is not None else None
-    found = bitmaps.matching(dims) if bitmaps is not None and dims is not None else None
-    if bitmaps is not None and dims is not None and bitmaps.ids is not None and len(keys) == 1:
+    bitmaps, found = _counted(request, snap, resource, filters)
+    if bitmaps is not None and bitmaps.ids is not None and len(keys) == 1:
         # by id, filtered on dimensions only: the page is read off the bitmaps at any depth
         page_ids, more = bitmaps.page(found, after[0] if after else None, params.limit, keys[0].descending)
         rows = rows_by_id(conn, resource, page_ids)
@@ -314,7 +319,7 @@ def run_list(
         rows = [dict(zip(columns, r, strict=True)) for r in fetched]
         more = len(rows) > params.limit
         rows = rows[: params.limit]
-    if bitmaps is not None and dims is not None:
+    if bitmaps is not None:
         total = bitmaps.total(found)
     else:
         total = derived.get(
@@ -334,7 +339,7 @@ def run_list(
     if facets:
         body["facets"] = {}
         for name in facets:
-            if bitmaps is not None and dims is not None and name in resource.dimensions:
+            if bitmaps is not None and name in resource.dimensions:
                 body["facets"][name] = bitmaps.facet(name, found)
             else:
                 body["facets"][name] = derived.get(
@@ -345,31 +350,28 @@ def run_list(
     return json_response(request, body, headers=headers)
 
 
-_BY_ID: dict[str, Prepared] = {}
-
-
-def _by_id(resource: Resource) -> Prepared:
-    found = _BY_ID.get(resource.name)
-    if found is None:
-        stmt = select(*resource.select_columns()).where(in_values(resource.table.c.id, "ids"))
-        found = _BY_ID[resource.name] = Prepared(stmt)
-    return found
-
-
 def rows_by_id(conn: Connection, resource: Resource, ids: list[str]) -> list[Row]:
     """The records of `ids`, in that order."""
     if not ids:
         return []
-    found = {row["id"]: row for row in _by_id(resource).dicts(conn, ids=ids)}
+    found = {row["id"]: row for row in resource.by_id.dicts(conn, ids=ids)}
     return [found[i] for i in ids]
 
 
-def _bitmaps(request: Request, snap: Snapshot, resource: Resource) -> Bitmaps | None:
-    """The resource's count bitmaps of this snapshot's version, if built (see app.common.counting)."""
+def _counted(
+    request: Request, snap: Snapshot, resource: Resource, filters: dict[str, Any]
+) -> tuple[Bitmaps | None, BitMap | None]:
+    """The resource's count bitmaps of this snapshot's version and the records they say match
+    `filters`, or (None, None) if they are not built yet or some filter is not a dimension's
+    (see app.common.counting). A matching set of None means every record."""
     counts = getattr(request.app.state, "counts", None)
     if counts is None or not resource.dimensions:
-        return None
-    return counts.get(snap.version, resource.name)
+        return None, None
+    bitmaps = counts.get(snap.version, resource.name)
+    dims = dimension_filters(resource.dimensions, filters) if bitmaps is not None else None
+    if bitmaps is None or dims is None:
+        return None, None
+    return bitmaps, bitmaps.matching(dims)
 
 
 def count_rows(conn: Connection, table: Table, conditions: list[ColumnElement[bool]]) -> int:

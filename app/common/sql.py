@@ -12,7 +12,6 @@ string whatever the list's length. Values come back as the driver gives them: da
 `datetime.date` on PostgreSQL and ISO text on SQLite, which serialize to the same JSON.
 """
 
-import time
 from typing import Any
 
 import orjson
@@ -21,6 +20,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import NullType
+
+from app.db import start_statement_clock
 
 
 class InValues(ColumnElement[bool]):
@@ -89,9 +90,7 @@ class Prepared:
     def rows(self, conn: Connection, **params: Any) -> list[tuple[Any, ...]]:
         sql, bound = self.bind(conn, **params)
         proxied = conn.connection
-        deadline = proxied.info.get("deadline")
-        if deadline is not None:  # the SQLite statement timeout (app.db)
-            deadline[0] = time.monotonic() + proxied.info["statement_timeout_s"]
+        start_statement_clock(proxied)
         cursor = proxied.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(sql, bound)

@@ -8,13 +8,13 @@ from sqlalchemy import Connection, bindparam, select
 from app.common.counting import Dimension
 from app.common.listing import Resource, SortField, column_facet, date_overlaps, link_facet
 from app.common.lookups import (
-    ORG_BRIEFS,
     Condition,
     citations_of,
     cited_by,
     grouped,
     has_any,
     one,
+    org_brief_columns,
     organization_tree,
     values_of,
 )
@@ -171,6 +171,12 @@ PLEDGES = Prepared(
     .where(pl.c.initiative_id == bindparam("id"))
     .order_by(pl.c.id)
 )
+PARTICIPANT_ORGS = Prepared(
+    select(*org_brief_columns(), participants.c.role)
+    .join(participants, participants.c.organization_id == orgs.c.id)
+    .where(participants.c.initiative_id == bindparam("id"))
+    .order_by(participants.c.role, participants.c.organization_id)
+)
 MOUS = Prepared(
     select(mou.c.id, mou.c.title, mou.c.signed_on, mou.c.signed_precision)
     .where(mou.c.initiative_id == bindparam("id"))
@@ -182,13 +188,15 @@ def detail(conn: Connection, initiative_id: str) -> dict[str, Any] | None:
     row = one(conn, ini, initiative_id)
     if row is None:
         return None
-    item = embed(conn, [row])[0]
-    briefs = {
-        r["id"]: r for r in ORG_BRIEFS.dicts(conn, ids=[p["organization_id"] for p in item["participants"]])
+    item = {
+        **row,
+        "countries": values_of(conn, countries, "initiative_id", "country", [initiative_id])[initiative_id],
+        "sectors": values_of(conn, sectors, "initiative_id", "sector", [initiative_id])[initiative_id],
+        "participants": [
+            {"organization": dict(zip(("id", "name", "kind", "country"), org, strict=True)), "role": role}
+            for *org, role in PARTICIPANT_ORGS.rows(conn, id=initiative_id)
+        ],
     }
-    item["participants"] = [
-        {"organization": briefs[p["organization_id"]], "role": p["role"]} for p in item["participants"]
-    ]
     item["pledges"] = PLEDGES.dicts(conn, id=initiative_id)
     item["mous"] = MOUS.dicts(conn, id=initiative_id)
     item["citations"] = citations_of(conn, "initiative_id", [initiative_id]).get(initiative_id, [])

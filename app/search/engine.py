@@ -89,22 +89,21 @@ def _best(scored: Any) -> Select[Any]:
 def _queries_sqlite() -> dict[str, Prepared]:
     match = text("search_fts MATCH :match")
     score = literal_column("-bm25(search_fts, 10.0, 1.0)").label("score")
-    hits = select(fts.c.rowid.label("id"), score).select_from(fts).where(match)
-    # With a type filter, every match is scored first (MATERIALIZED), so that the filter
-    # cannot make SQLite walk search_documents and probe the full-text index row by row.
-    typed = hits.cte("hits").prefix_with("MATERIALIZED")
-    in_types = in_values(docs.c.resource, "types")
-    scored = hits.cte("scored").prefix_with("MATERIALIZED")
-    scored_typed = (
-        select(typed.c.id, typed.c.score).join(docs, docs.c.id == typed.c.id).where(in_types)
-    ).cte("scored_typed")
+    # Every match scored once (MATERIALIZED), so that a type filter cannot make SQLite walk
+    # search_documents and probe the full-text index row by row.
+    scored = select(fts.c.rowid.label("id"), score).select_from(fts).where(match).cte("scored")
+    scored = scored.prefix_with("MATERIALIZED")
+    typed = (
+        select(scored.c.id, scored.c.score)
+        .join(docs, docs.c.id == scored.c.id)
+        .where(in_values(docs.c.resource, "types"))
+        .cte("typed")
+    )
     return {
         "best": Prepared(_best(scored)),
-        "best_typed": Prepared(_best(scored_typed)),
+        "best_typed": Prepared(_best(typed)),
         "count": Prepared(select(func.count()).select_from(fts).where(match)),  # no ranking to count
-        "count_typed": Prepared(
-            select(func.count()).select_from(typed).join(docs, docs.c.id == typed.c.id).where(in_types)
-        ),
+        "count_typed": Prepared(select(func.count()).select_from(typed)),
         "snippets": Prepared(
             select(fts.c.rowid, literal_column("snippet(search_fts, 1, '<mark>', '</mark>', '…', 16)"))
             .select_from(fts)
@@ -138,13 +137,16 @@ RECORDS = Prepared(
 )
 
 
-def _match(conn: Connection, terms: list[tuple[str, bool]]) -> tuple[dict[str, Prepared], str]:
+Terms = list[tuple[str, bool]]
+
+
+def _match(conn: Connection, terms: Terms) -> tuple[dict[str, Prepared], str]:
     sqlite = conn.dialect.name == "sqlite"
     return QUERIES["sqlite" if sqlite else "postgresql"], _fts5(terms) if sqlite else _tsquery(terms)
 
 
 def search(
-    conn: Connection, q: str, *, resources: list[str], limit: int, offset: int
+    conn: Connection, terms: Terms, *, resources: list[str], limit: int, offset: int
 ) -> list[dict[str, Any]]:
     """Best matches first (equal scores by type and id), each with a highlighted snippet.
 
@@ -155,7 +157,7 @@ def search(
     only the rows whose score appears on the page are then ordered by record. Snippets are
     made for the page's rows only.
     """
-    queries, match = _match(conn, parse_query(q))
+    queries, match = _match(conn, terms)
     extra = {"types": resources} if resources else {}
     wanted = offset + limit
     best = queries["best_typed" if resources else "best"].rows(conn, match=match, cut=wanted - 1, **extra)
@@ -181,8 +183,8 @@ def search(
     ]
 
 
-def count_matches(conn: Connection, q: str, *, resources: list[str]) -> int:
-    queries, match = _match(conn, parse_query(q))
+def count_matches(conn: Connection, terms: Terms, *, resources: list[str]) -> int:
+    queries, match = _match(conn, terms)
     if resources:
         return int(queries["count_typed"].rows(conn, match=match, types=resources)[0][0])
     return int(queries["count"].rows(conn, match=match)[0][0])

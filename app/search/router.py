@@ -81,13 +81,14 @@ async def search_all(
     offset = _offset(params.cursor)
     resources = sorted(t.value for t in params.type)
     cache: DerivedCache = request.app.state.derived
+    terms = parse_query(params.q)
 
     def answer() -> tuple[list[dict[str, Any]], int]:
-        items = search(snap.conn, params.q, resources=resources, limit=params.limit, offset=offset)
+        items = search(snap.conn, terms, resources=resources, limit=params.limit, offset=offset)
         total = cache.get(
             snap.version,
-            ("search", tuple(parse_query(params.q)), tuple(resources)),
-            lambda: count_matches(snap.conn, params.q, resources=resources),
+            ("search", tuple(terms), tuple(resources)),
+            lambda: count_matches(snap.conn, terms, resources=resources),
         )
         return items, total
 
