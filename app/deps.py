@@ -1,4 +1,4 @@
-"""Request dependencies: one consistent snapshot of the database, with its ETag."""
+"""Request dependencies: settings, the per-version caches, and one consistent snapshot of the database."""
 
 import asyncio
 import hashlib
@@ -8,25 +8,55 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 from starlette.responses import Response
 
+from app.common.cache import DerivedCache
+from app.common.counting import CountIndex
 from app.common.problems import ServiceUnavailable
-from app.common.sql import Prepared
-from app.models import Dataset
+from app.common.version import dataset_version
+from app.config import Settings
 
-VERSION = Prepared(select(Dataset.__table__.c.version).where(Dataset.__table__.c.id == 1))
+
+def app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def derived_cache(request: Request) -> DerivedCache:
+    cache: DerivedCache = request.app.state.derived
+    return cache
+
+
+def count_index(request: Request) -> CountIndex | None:
+    counts: CountIndex | None = getattr(request.app.state, "counts", None)
+    return counts
+
+
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+DerivedDep = Annotated[DerivedCache, Depends(derived_cache)]
+CountsDep = Annotated[CountIndex | None, Depends(count_index)]
 
 
 class NotModified(Exception):
-    def __init__(self, etag: str) -> None:
-        self.etag = etag
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.headers = headers
+
+
+def cache_headers(etag: str, max_age: int) -> dict[str, str]:
+    """The caching headers of a 200 and of the 304 that revalidates it."""
+    return {
+        "ETag": etag,
+        "Cache-Control": f"public, max-age={max_age}, must-revalidate",
+        "Vary": "Accept, Accept-Encoding",
+    }
 
 
 @dataclass(frozen=True)
 class Snapshot:
     conn: Connection
     version: int
+    headers: dict[str, str]  # the caching headers of whatever this request answers
 
 
 def make_etag(request: Request, version: int) -> str:
@@ -53,7 +83,7 @@ async def connection(request: Request) -> AsyncIterator[Connection]:
     streaming exports that would give connections back: so every checkout first takes a
     slot of an asyncio semaphore as large as the pool, and waits there instead.
     """
-    settings = request.app.state.settings
+    settings = app_settings(request)
     gate: asyncio.Semaphore = request.app.state.gate
     if gate.locked():  # wait_for costs a task: only when there is something to wait for
         try:
@@ -69,30 +99,20 @@ async def connection(request: Request) -> AsyncIterator[Connection]:
         gate.release()
 
 
-async def snapshot(request: Request) -> AsyncIterator[Snapshot]:
+async def snapshot(request: Request, settings: SettingsDep) -> AsyncIterator[Snapshot]:
     """A connection inside one read transaction; answers 304 before any query if the tag matches."""
     async with connection(request) as conn:
         with conn.begin():
-            found = VERSION.rows(conn)
-            version = found[0][0] if found else 0
-            etag = make_etag(request, version)
-            request.state.etag = etag
+            version = dataset_version(conn)
+            headers = cache_headers(make_etag(request, version), settings.cache_max_age_s)
             header = request.headers.get("if-none-match")
-            if header and _matches(header, etag):
-                raise NotModified(etag)
-            yield Snapshot(conn, version)
+            if header and _matches(header, headers["ETag"]):
+                raise NotModified(headers)
+            yield Snapshot(conn, version, headers)
 
 
-def not_modified_response(request: Request, exc: NotModified) -> Response:
-    max_age = request.app.state.settings.cache_max_age_s
-    return Response(
-        status_code=304,
-        headers={
-            "ETag": exc.etag,
-            "Cache-Control": f"public, max-age={max_age}, must-revalidate",
-            "Vary": "Accept, Accept-Encoding",
-        },
-    )
+def not_modified_response(exc: NotModified) -> Response:
+    return Response(status_code=304, headers=exc.headers)
 
 
 SnapshotDep = Annotated[Snapshot, Depends(snapshot)]

@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(NotModified)
     async def _not_modified(request: Request, exc: NotModified) -> Response:
-        return not_modified_response(request, exc)
+        return not_modified_response(exc)
 
     for router in (
         meta_router,

@@ -311,9 +311,9 @@ def build_paths(
     two countries no record has: every request is a filter set the server has not counted yet,
     with the same rows as the plain filter. Searches use every word of the vocabulary once.
     """
-    from app.common.listing import _signature, encode_cursor, parse_sort
+    from app.common.listing import cursor_after
     from app.initiatives import service
-    from app.initiatives.schemas import InitiativeQuery
+    from app.initiatives.query import InitiativeQuery
     from scripts.synth import COUNTRIES, FUNCTION_WORDS, KIND_WEIGHTS, VOCAB
 
     rng = random.Random(seed)
@@ -371,14 +371,10 @@ def build_paths(
     if sizes[min(2, len(sizes) - 1)][2] < (page + spread) * PAGE:
         page = max(spread + 2, sizes[min(2, len(sizes) - 1)][2] // PAGE - spread - 1)
     chosen = [r for r in sizes if r[2] >= (page + spread) * PAGE][:8]
-    keys = parse_sort(service.RESOURCE, None)
 
     def cursor(countries: list[str], kind: str, last: str) -> str:
-        query = {"country": countries, "kind": [kind]}
-        filters = InitiativeQuery.model_validate(query).model_dump(
-            exclude={"cursor", "limit", "format", "facets"}
-        )
-        return encode_cursor(_signature(service.RESOURCE, keys, filters), [last])
+        query = InitiativeQuery.model_validate({"country": countries, "kind": [kind]})
+        return cursor_after(service.RESOURCE, query, [last])
 
     lasts: dict[tuple[str, str], list[str]] = {}
     for country, kind, _size in chosen:

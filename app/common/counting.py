@@ -30,7 +30,7 @@ from typing import Any, overload
 from pyroaring import BitMap
 from sqlalchemy import Connection, Engine, Select, String, Table, cast, func, select
 
-from app.models import Dataset
+from app.common.version import dataset_version
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +245,7 @@ class CountIndex:
         engine = self.engine_factory()
         try:
             with engine.connect() as conn, conn.begin():
-                version = conn.execute(select(Dataset.version).where(Dataset.id == 1)).scalar() or 0
+                version = dataset_version(conn)
                 if self.current is not None and self.current[0] >= version:
                     return version
                 started = time.perf_counter()

@@ -1,15 +1,14 @@
 """Query-parameter types shared by the resources: countries, dates, ids, the common list model."""
 
 import re
-from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import pycountry
+from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from app.common.problems import InvalidParameter
-from app.dates import PartialDate, parse_partial_date
+from app.common.problems import NotFound
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -33,21 +32,29 @@ class Format(StrEnum):
     ndjson = "ndjson"
 
 
-class ListQuery(BaseModel):
-    """Parameters every list endpoint takes."""
+SearchText = Annotated[
+    str | None,
+    Field(
+        min_length=1,
+        max_length=200,
+        description="Full-text search over names, summaries, aliases and quotes. Words are"
+        " ANDed; a trailing `*` matches a prefix (`cloud*`).",
+        examples=["huawei"],
+    ),
+]
+
+
+class Filtered(BaseModel):
+    """Parameters of a query over a filtered set: unknown ones are an error."""
 
     model_config = ConfigDict(extra="forbid")
 
-    q: Annotated[
-        str | None,
-        Field(
-            min_length=1,
-            max_length=200,
-            description="Full-text search over names, summaries, aliases and quotes. Words are"
-            " ANDed; a trailing `*` matches a prefix (`cloud*`).",
-            examples=["huawei"],
-        ),
-    ] = None
+    q: SearchText = None
+
+
+class ListQuery(Filtered):
+    """Parameters every list endpoint takes."""
+
     limit: Annotated[int, Field(ge=1, le=500, description="Rows per page (1..500).", examples=[50])] = 50
     cursor: Annotated[
         str | None,
@@ -73,27 +80,17 @@ class ListQuery(BaseModel):
     ] = None
 
 
-def _parse(value: str | None, parameter: str) -> PartialDate | None:
-    if value is None:
-        return None
-    try:
-        return parse_partial_date(value)
-    except ValueError as exc:
-        raise InvalidParameter(parameter, str(exc)) from None
-
-
-def date_range(
-    start: str | None, end: str | None, *, start_name: str, end_name: str
-) -> tuple[date | None, date | None]:
-    """The first day named by `start` and the last day named by `end` (`2020` -> 2020-12-31)."""
-    first = _parse(start, start_name)
-    last = _parse(end, end_name)
-    lo = first.value if first else None
-    hi = last.end if last else None
-    if lo and hi and lo > hi:
-        raise InvalidParameter(end_name, f"{end} is before {start_name}={start}")
-    return lo, hi
-
-
 def split_csv(value: str | None) -> list[str]:
     return [part.strip() for part in re.split(r",", value or "") if part.strip()]
+
+
+def id_param(noun: str, example: str) -> Any:
+    """The path parameter of a record's id: `Annotated[str, id_param("Pledge", "some-id")]`."""
+    return Path(max_length=120, pattern=ID_PATTERN, description=f"{noun} id.", examples=[example])
+
+
+def found(item: dict[str, Any] | None, noun: str, record_id: str) -> dict[str, Any]:
+    """The record, or 404 naming what was asked for."""
+    if item is None:
+        raise NotFound(f"no {noun} with id {record_id!r}")
+    return item

@@ -1,73 +1,24 @@
-"""SQL for initiatives: filter conditions, list embeds, the detail record."""
+"""SQL for initiatives: list embeds, the detail record, the brief other records embed."""
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from app.common.counting import Dimension
-from app.common.listing import Resource, SortField, column_facet, date_overlaps, link_facet
-from app.common.lookups import (
-    Condition,
-    citations_of,
-    cited_by,
-    grouped,
-    has_any,
-    one,
-    org_brief_columns,
-    organization_tree,
-    values_of,
-)
-from app.common.params import date_range
+from app.common.listing import Resource
+from app.common.queries import Row, grouped, one, values_of
 from app.common.sql import Prepared, in_values
-from app.initiatives.schemas import InitiativeQuery
+from app.initiatives.query import SORTS, InitiativeQuery
 from app.models import (
-    Initiative,
-    InitiativeCountry,
-    InitiativeSector,
-    Mou,
-    Organization,
-    Participant,
-    Pledge,
+    tables,
 )
-from app.search.engine import matching_ids
+from app.organizations.tree import org_brief_columns
+from app.sources.citations import citations_of
 
-ini = Initiative.__table__
-countries = InitiativeCountry.__table__
-sectors = InitiativeSector.__table__
-participants = Participant.__table__
-orgs = Organization.__table__
-
-
-def conditions(conn: Connection, p: InitiativeQuery) -> list[Condition]:
-    where: list[Condition] = []
-    if p.q:
-        where.append(ini.c.id.in_(matching_ids(conn, "initiative", p.q)))
-    if p.country:
-        where.append(has_any(ini.c.id, countries, "initiative_id", "country", p.country))
-    if p.sector:
-        where.append(has_any(ini.c.id, sectors, "initiative_id", "sector", p.sector))
-    roles = [r.value for r in p.role]
-    if p.organization:  # the same participant row matches both organization and role
-        part = select(participants.c.initiative_id).where(
-            participants.c.organization_id.in_(organization_tree(conn, p.organization, "organization"))
-        )
-        if roles:
-            part = part.where(participants.c.role.in_(roles))
-        where.append(ini.c.id.in_(part))
-    elif roles:
-        where.append(has_any(ini.c.id, participants, "initiative_id", "role", roles))
-    if p.kind:
-        where.append(ini.c.kind.in_([k.value for k in p.kind]))
-    if p.status:
-        where.append(ini.c.status.in_([s.value for s in p.status]))
-    lo, hi = date_range(
-        p.announced_from, p.announced_to, start_name="announced_from", end_name="announced_to"
-    )
-    where += date_overlaps(ini.c.announced_on, ini.c.announced_precision, lo, hi)
-    if p.source:
-        where.append(cited_by(conn, ini.c.id, "initiative_id", p.source))
-    return where
+ini = tables.initiatives
+countries = tables.initiative_countries
+sectors = tables.initiative_sectors
+participants = tables.participants
+orgs = tables.organizations
 
 
 PARTICIPANTS = Prepared(
@@ -115,29 +66,9 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
 RESOURCE = Resource(
     name="initiatives",
     table=ini,
-    sorts={
-        "id": SortField(ini.c.id),
-        "name": SortField(ini.c.name),
-        "kind": SortField(ini.c.kind),
-        "status": SortField(ini.c.status),
-        "announced_on": SortField(ini.c.announced_on, date, nullable=True),
-    },
-    default_sort="id",
-    facets={
-        "country": link_facet(countries, "initiative_id", "country"),
-        "sector": link_facet(sectors, "initiative_id", "sector"),
-        "kind": column_facet(ini.c.id, ini.c.kind),
-        "status": column_facet(ini.c.id, ini.c.status),
-        "role": link_facet(participants, "initiative_id", "role"),
-        "organization": link_facet(participants, "initiative_id", "organization_id"),
-    },
-    dimensions={
-        "country": Dimension(lambda: select(countries.c.initiative_id, countries.c.country)),
-        "sector": Dimension(lambda: select(sectors.c.initiative_id, sectors.c.sector)),
-        "kind": Dimension(lambda: select(ini.c.id, ini.c.kind)),
-        "status": Dimension(lambda: select(ini.c.id, ini.c.status)),
-        "role": Dimension(lambda: select(participants.c.initiative_id, participants.c.role)),
-    },
+    query=InitiativeQuery,
+    search="initiative",
+    sorts=SORTS,
     embed=embed,
     csv_columns=[
         "id",
@@ -155,7 +86,7 @@ RESOURCE = Resource(
 )
 
 
-pl, mou = Pledge.__table__, Mou.__table__
+pl, mou = tables.pledges, tables.mous
 PLEDGES = Prepared(
     select(
         pl.c.id,
@@ -201,3 +132,13 @@ def detail(conn: Connection, initiative_id: str) -> dict[str, Any] | None:
     item["mous"] = MOUS.dicts(conn, id=initiative_id)
     item["citations"] = citations_of(conn, "initiative_id", [initiative_id]).get(initiative_id, [])
     return item
+
+
+BRIEF = Prepared(select(ini.c.id, ini.c.name).where(ini.c.id == bindparam("id")))
+
+
+def brief(conn: Connection, initiative_id: str | None) -> Row | None:
+    """Id and name of an initiative other records refer to."""
+    if initiative_id is None:
+        return None
+    return BRIEF.first(conn, id=initiative_id)

@@ -5,22 +5,22 @@ from datetime import UTC, datetime
 import orjson
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from starlette.responses import Response
 
-from app.common.cache import DerivedCache
 from app.common.problems import ServiceUnavailable
 from app.common.responses import json_response
-from app.deps import SnapshotDep, connection
-from app.models import Dataset, Initiative, Mou, Organization, Pledge, Source
+from app.common.version import dataset_version
+from app.deps import CountsDep, DerivedDep, SnapshotDep, connection
+from app.models import Dataset, tables
 
 router = APIRouter(tags=["meta"])
 COLLECTIONS = {
-    "initiatives": Initiative,
-    "organizations": Organization,
-    "mous": Mou,
-    "pledges": Pledge,
-    "sources": Source,
+    "initiatives": tables.initiatives,
+    "organizations": tables.organizations,
+    "mous": tables.mous,
+    "pledges": tables.pledges,
+    "sources": tables.sources,
 }
 
 
@@ -44,24 +44,23 @@ class Readiness(Health):
 
 
 @router.get("/v1", response_model=DatasetInfo, summary="Dataset version, counts and links")
-async def index(request: Request, snap: SnapshotDep) -> Response:
+async def index(snap: SnapshotDep, derived: DerivedDep) -> Response:
     """What the dataset holds now, and where each collection lives."""
     loaded_at = snap.conn.execute(select(Dataset.loaded_at).where(Dataset.id == 1)).scalar()
     if loaded_at is not None and loaded_at.tzinfo is None:
         loaded_at = loaded_at.replace(tzinfo=UTC)  # SQLite keeps no zone; the loader writes UTC
-    derived: DerivedCache = request.app.state.derived  # whole-table counts: once per version
-    counts = derived.get(
+    counts = derived.get(  # whole-table counts: once per version
         snap.version,
         ("front page counts",),
         lambda: {
-            name: snap.conn.execute(select(func.count()).select_from(model.__table__)).scalar_one()
-            for name, model in COLLECTIONS.items()
+            name: snap.conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in COLLECTIONS.items()
         },
     )
     links = {name: f"/v1/{name}" for name in COLLECTIONS}
     links |= {"pledge_summary": "/v1/pledges/summary", "search": "/v1/search", "docs": "/docs"}
     body = {"version": snap.version, "loaded_at": loaded_at, "counts": counts, "links": links}
-    return json_response(request, body)
+    return json_response(snap, body)
 
 
 @router.get("/health", response_model=Health, summary="Liveness")
@@ -71,18 +70,17 @@ async def health() -> Response:
 
 
 @router.get("/ready", response_model=Readiness, summary="Readiness")
-async def ready(request: Request) -> Response:
+async def ready(request: Request, counts: CountsDep) -> Response:
     """The database answers a query and holds a loaded dataset."""
     try:
         async with connection(request) as conn:
-            version = conn.execute(text("SELECT version FROM dataset WHERE id = 1")).scalar()
+            version = dataset_version(conn)
     except ServiceUnavailable:
         raise
     except Exception:
         raise ServiceUnavailable("the database does not answer") from None
-    if version is None:
+    if not version:
         raise ServiceUnavailable("no dataset has been loaded yet")
-    counts = getattr(request.app.state, "counts", None)
     if counts is None:
         bitmaps = "off"
     else:

@@ -1,42 +1,33 @@
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
-from app.common.listing import run_list
-from app.common.params import ID_PATTERN
-from app.common.problems import NotFound
+from app.common.export import EXPORTS
+from app.common.listing import ListingDep, run_list
+from app.common.params import found, id_param
 from app.common.responses import json_response
 from app.deps import SnapshotDep
-from app.initiatives.router import EXPORTS
 from app.mous import service
-from app.mous.schemas import MouDetail, MouList, MouQuery
+from app.mous.query import MouQuery
+from app.mous.schemas import MouDetail, MouList
 
 router = APIRouter(prefix="/v1/mous", tags=["mous"])
 
 
-@router.get("", response_model=MouList, summary="List MoUs", responses={200: EXPORTS})
-async def list_mous(request: Request, snap: SnapshotDep, params: Annotated[MouQuery, Query()]) -> Response:
+async def mou(
+    snap: SnapshotDep, mou_id: Annotated[str, id_param("MoU", "mou-huawei-tiong-nam-smart-logistics")]
+) -> dict[str, Any]:
+    return found(service.detail(snap.conn, mou_id), "mou", mou_id)
+
+
+@router.get("", response_model=MouList, summary="List MoUs", responses=EXPORTS)
+async def list_mous(listing: ListingDep, params: Annotated[MouQuery, Query()]) -> Response:
     """Memoranda of understanding, by party (with subsidiaries), country, date, initiative."""
-    return run_list(request, snap, service.RESOURCE, params, service.conditions)
+    return run_list(listing, service.RESOURCE, params)
 
 
 @router.get("/{mou_id}", response_model=MouDetail, summary="One MoU")
-async def get_mou(
-    request: Request,
-    snap: SnapshotDep,
-    mou_id: Annotated[
-        str,
-        Path(
-            max_length=120,
-            pattern=ID_PATTERN,
-            description="MoU id.",
-            examples=["mou-huawei-tiong-nam-smart-logistics"],
-        ),
-    ],
-) -> Response:
+async def get_mou(snap: SnapshotDep, item: Annotated[dict[str, Any], Depends(mou)]) -> Response:
     """An MoU with its parties, witnesses, initiative and citations."""
-    item = service.detail(snap.conn, mou_id)
-    if item is None:
-        raise NotFound(f"no mou with id {mou_id!r}")
-    return json_response(request, item)
+    return json_response(snap, item)

@@ -1,63 +1,24 @@
-"""SQL for MoUs."""
+"""SQL for MoUs: list embeds and the detail record."""
 
-from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, exists, func, select
+from sqlalchemy import Connection, select
 
-from app.common.counting import Dimension
-from app.common.listing import Resource, SortField, column_facet, date_overlaps, year_of
-from app.common.lookups import (
-    ORG_BRIEFS,
-    Condition,
-    Membership,
-    citations_of,
-    cited_by,
-    grouped,
-    initiative_brief,
-    one,
-    organization_tree,
-    require_ids,
-)
-from app.common.params import date_range
+from app.common.conditions import year_of
+from app.common.facets import column_facet
+from app.common.listing import Resource
+from app.common.queries import grouped, one
 from app.common.sql import Prepared, in_values
-from app.models import Initiative, Mou, MouParty, MouWitness, Organization
-from app.mous.schemas import MouQuery
-from app.search.engine import matching_ids
+from app.initiatives.service import brief as initiative_brief
+from app.models import tables
+from app.mous.query import SORTS, MouQuery
+from app.organizations.tree import ORG_BRIEFS
+from app.sources.citations import citations_of
 
-mous = Mou.__table__
-parties = MouParty.__table__
-witnesses = MouWitness.__table__
-orgs = Organization.__table__
-
-
-def conditions(conn: Connection, p: MouQuery) -> list[Condition]:
-    where: list[Condition] = []
-    if p.q:
-        where.append(mous.c.id.in_(matching_ids(conn, "mou", p.q)))
-    if p.party:
-        tree = organization_tree(conn, p.party, "party")
-        where.append(mous.c.id.in_(select(parties.c.mou_id).where(parties.c.organization_id.in_(tree))))
-    if p.country:
-        in_country = select(orgs.c.id).where(orgs.c.country.in_(p.country))
-        where.append(
-            Membership(
-                probe=exists().where(
-                    parties.c.mou_id == mous.c.id, parties.c.organization_id.in_(in_country)
-                ),
-                listed=mous.c.id.in_(
-                    select(parties.c.mou_id).where(parties.c.organization_id.in_(in_country))
-                ),
-            )
-        )
-    lo, hi = date_range(p.signed_from, p.signed_to, start_name="signed_from", end_name="signed_to")
-    where += date_overlaps(mous.c.signed_on, mous.c.signed_precision, lo, hi)
-    if p.initiative:
-        require_ids(conn, Initiative.__table__, p.initiative, "initiative")
-        where.append(mous.c.initiative_id.in_(p.initiative))
-    if p.source:
-        where.append(cited_by(conn, mous.c.id, "mou_id", p.source))
-    return where
+mous = tables.mous
+parties = tables.mou_parties
+witnesses = tables.mou_witnesses
+orgs = tables.organizations
 
 
 PARTIES = Prepared(
@@ -94,39 +55,13 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _party_facet(column: Any) -> Any:
-    def facet(ids: Select[Any], _conditions: list[Any]) -> Select[Any]:
-        return (
-            select(column, func.count(func.distinct(parties.c.mou_id)))
-            .join(orgs, orgs.c.id == parties.c.organization_id)
-            .where(parties.c.mou_id.in_(ids))
-            .group_by(column)
-        )
-
-    return facet
-
-
 RESOURCE = Resource(
     name="mous",
     table=mous,
-    sorts={
-        "id": SortField(mous.c.id),
-        "title": SortField(mous.c.title),
-        "signed_on": SortField(mous.c.signed_on, date, nullable=True),
-    },
-    default_sort="id",
-    facets={
-        "country": _party_facet(orgs.c.country),
-        "party": _party_facet(orgs.c.id),
-        "year": column_facet(mous.c.id, year_of(mous.c.signed_on)),
-    },
-    dimensions={
-        "country": Dimension(
-            lambda: select(parties.c.mou_id, orgs.c.country).join(
-                orgs, orgs.c.id == parties.c.organization_id
-            )
-        ),
-    },
+    query=MouQuery,
+    search="mou",
+    sorts=SORTS,
+    more_facets={"year": column_facet(mous.c.id, year_of(mous.c.signed_on))},
     embed=embed,
     csv_columns=[
         "id",

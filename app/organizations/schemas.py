@@ -1,35 +1,9 @@
 """Query and response models of /v1/organizations."""
 
-from typing import Annotated
-
 from pydantic import BaseModel, Field
 
-from app.common.params import CountryCode, ListQuery, RecordId
 from app.common.schemas import FacetCount, OrganizationBrief, RecordBrief
 from app.models.enums import OrganizationKind, Role
-
-
-class OrganizationQuery(ListQuery):
-    country: Annotated[
-        list[CountryCode],
-        Field(description="ISO 3166-1 alpha-2 country; repeat for OR.", examples=[["MY"]]),
-    ] = []
-    kind: Annotated[
-        list[OrganizationKind],
-        Field(description="Kind of organization.", examples=[["university"]]),
-    ] = []
-    parent: Annotated[
-        list[RecordId],
-        Field(description="Subsidiaries (at any depth) of this organization.", examples=[["huawei"]]),
-    ] = []
-    sort: Annotated[
-        str | None,
-        Field(
-            max_length=100,
-            description="Comma-separated fields among id, name, kind, country; `-field` descending.",
-            examples=["name"],
-        ),
-    ] = None
 
 
 class OrganizationOut(BaseModel):

@@ -1,46 +1,19 @@
-"""SQL for organizations: filters, embeds, detail and partners."""
+"""SQL for organizations: list embeds, detail and partners."""
 
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from app.common.counting import Dimension
-from app.common.listing import Resource, SortField, column_facet
-from app.common.lookups import (
-    Condition,
-    one,
-    org_brief_columns,
-    organization_tree,
-    subsidiaries_only,
-    values_of,
-)
+from app.common.listing import Resource
+from app.common.queries import one, values_of
 from app.models import (
-    Initiative,
-    Mou,
-    MouParty,
-    Organization,
-    OrganizationAlias,
-    Participant,
-    Pledge,
+    tables,
 )
-from app.organizations.schemas import OrganizationQuery
-from app.search.engine import matching_ids
+from app.organizations.query import SORTS, OrganizationQuery
+from app.organizations.tree import org_brief_columns, organization_tree
 
-orgs = Organization.__table__
-aliases = OrganizationAlias.__table__
-
-
-def conditions(conn: Connection, p: OrganizationQuery) -> list[Condition]:
-    where: list[Condition] = []
-    if p.q:
-        where.append(orgs.c.id.in_(matching_ids(conn, "organization", p.q)))
-    if p.country:
-        where.append(orgs.c.country.in_(p.country))
-    if p.kind:
-        where.append(orgs.c.kind.in_([k.value for k in p.kind]))
-    if p.parent:
-        where.append(orgs.c.id.in_(subsidiaries_only(conn, p.parent, "parent")))
-    return where
+orgs = tables.organizations
+aliases = tables.organization_aliases
 
 
 def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -58,18 +31,9 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
 RESOURCE = Resource(
     name="organizations",
     table=orgs,
-    sorts={
-        "id": SortField(orgs.c.id),
-        "name": SortField(orgs.c.name),
-        "kind": SortField(orgs.c.kind),
-        "country": SortField(orgs.c.country, str, nullable=True),
-    },
-    default_sort="id",
-    facets={"country": column_facet(orgs.c.id, orgs.c.country), "kind": column_facet(orgs.c.id, orgs.c.kind)},
-    dimensions={
-        "country": Dimension(lambda: select(orgs.c.id, orgs.c.country)),
-        "kind": Dimension(lambda: select(orgs.c.id, orgs.c.kind)),
-    },
+    query=OrganizationQuery,
+    search="organization",
+    sorts=SORTS,
     embed=embed,
     csv_columns=["id", "name", "kind", "country", "parent_id", "aliases"],
     csv_row=csv_row,
@@ -77,7 +41,7 @@ RESOURCE = Resource(
 
 
 def _counts(conn: Connection, ids: list[str]) -> dict[str, int]:
-    part, party, pledge = Participant.__table__, MouParty.__table__, Pledge.__table__
+    part, party, pledge = tables.participants, tables.mou_parties, tables.pledges
     return {
         "initiatives": conn.execute(
             select(func.count(func.distinct(part.c.initiative_id))).where(part.c.organization_id.in_(ids))
@@ -114,8 +78,8 @@ def partners(conn: Connection, org_id: str) -> dict[str, Any] | None:
     if row is None:
         return None
     family = organization_tree(conn, [org_id], "id")
-    party, mou = MouParty.__table__, Mou.__table__
-    part, ini = Participant.__table__, Initiative.__table__
+    party, mou = tables.mou_parties, tables.mous
+    part, ini = tables.participants, tables.initiatives
     found: dict[str, dict[str, Any]] = {}
 
     def entry(partner_id: str) -> dict[str, Any]:

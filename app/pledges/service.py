@@ -1,68 +1,22 @@
 """SQL for pledges and their totals."""
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, literal, select
 
-from app.common.counting import Dimension
-from app.common.listing import Resource, SortField, column_facet, date_overlaps, link_facet, year_of
-from app.common.lookups import (
-    Condition,
-    citations_of,
-    cited_by,
-    for_count,
-    has_any,
-    initiative_brief,
-    one,
-    org_brief_columns,
-    organization_tree,
-    require_ids,
-    values_of,
-)
-from app.common.params import date_range
-from app.common.problems import InvalidParameter
-from app.models import Initiative, Organization, Pledge, PledgeCountry
-from app.pledges.schemas import GroupBy, PledgeFilters
-from app.search.engine import matching_ids
+from app.common.conditions import Condition, for_count, year_of
+from app.common.facets import column_facet
+from app.common.listing import Resource
+from app.common.queries import one, values_of
+from app.initiatives.service import brief as initiative_brief
+from app.models import tables
+from app.organizations.tree import org_brief_columns
+from app.pledges.query import SORTS, GroupBy, PledgeQuery
+from app.sources.citations import citations_of
 
-pledges = Pledge.__table__
-countries = PledgeCountry.__table__
-orgs = Organization.__table__
-
-
-def conditions(conn: Connection, p: PledgeFilters) -> list[Condition]:
-    where: list[Condition] = []
-    if p.q:
-        where.append(pledges.c.id.in_(matching_ids(conn, "pledge", p.q)))
-    if p.organization:
-        where.append(pledges.c.pledger_id.in_(organization_tree(conn, p.organization, "organization")))
-    if p.country:
-        where.append(has_any(pledges.c.id, countries, "pledge_id", "country", p.country))
-    if p.metric:
-        where.append(pledges.c.metric.in_([m.value for m in p.metric]))
-    if p.unit:
-        where.append(pledges.c.unit.in_([u.value for u in p.unit]))
-    if p.min_amount is not None and p.max_amount is not None and p.min_amount > p.max_amount:
-        raise InvalidParameter("max_amount", "is smaller than min_amount")
-    if p.min_amount is not None:
-        where.append(pledges.c.amount >= p.min_amount)
-    if p.max_amount is not None:
-        where.append(pledges.c.amount <= p.max_amount)
-    lo, hi = date_range(p.target_from, p.target_to, start_name="target_from", end_name="target_to")
-    where += date_overlaps(pledges.c.target_on, pledges.c.target_precision, lo, hi)
-    lo, hi = date_range(
-        p.announced_from, p.announced_to, start_name="announced_from", end_name="announced_to"
-    )
-    where += date_overlaps(pledges.c.announced_on, pledges.c.announced_precision, lo, hi)
-    if p.initiative:
-        require_ids(conn, Initiative.__table__, p.initiative, "initiative")
-        where.append(pledges.c.initiative_id.in_(p.initiative))
-    if p.status:
-        where.append(pledges.c.status.in_([s.value for s in p.status]))
-    if p.source:
-        where.append(cited_by(conn, pledges.c.id, "pledge_id", p.source))
-    return where
+pledges = tables.pledges
+countries = tables.pledge_countries
+orgs = tables.organizations
 
 
 def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -115,28 +69,10 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
 RESOURCE = Resource(
     name="pledges",
     table=pledges,
-    sorts={
-        "id": SortField(pledges.c.id),
-        "amount": SortField(pledges.c.amount, float),
-        "metric": SortField(pledges.c.metric),
-        "announced_on": SortField(pledges.c.announced_on, date, nullable=True),
-        "target_on": SortField(pledges.c.target_on, date, nullable=True),
-    },
-    default_sort="id",
-    facets={
-        "metric": column_facet(pledges.c.id, pledges.c.metric),
-        "unit": column_facet(pledges.c.id, pledges.c.unit),
-        "status": column_facet(pledges.c.id, pledges.c.status),
-        "organization": column_facet(pledges.c.id, pledges.c.pledger_id),
-        "country": link_facet(countries, "pledge_id", "country"),
-        "year": column_facet(pledges.c.id, year_of(pledges.c.target_on)),
-    },
-    dimensions={
-        "country": Dimension(lambda: select(countries.c.pledge_id, countries.c.country)),
-        "metric": Dimension(lambda: select(pledges.c.id, pledges.c.metric)),
-        "unit": Dimension(lambda: select(pledges.c.id, pledges.c.unit)),
-        "status": Dimension(lambda: select(pledges.c.id, pledges.c.status)),
-    },
+    query=PledgeQuery,
+    search="pledge",
+    sorts=SORTS,
+    more_facets={"year": column_facet(pledges.c.id, year_of(pledges.c.target_on))},
     embed=embed,
     csv_columns=CSV_COLUMNS,
     csv_row=csv_row,

@@ -23,10 +23,10 @@ from sqlalchemy import (
 
 from app.common.problems import InvalidParameter
 from app.common.sql import Prepared, in_values
-from app.models import SearchDocument
+from app.models import tables
 from app.search_text import tokens
 
-docs = SearchDocument.__table__
+docs = tables.search_documents
 fts = table("search_fts", column("rowid"))
 MAX_TERMS = 16
 

@@ -10,10 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from app.common.cache import DerivedCache
 from app.common.problems import BadCursor
 from app.common.responses import json_response
-from app.deps import SnapshotDep
+from app.deps import DerivedDep, SnapshotDep
 from app.search.engine import count_matches, parse_query, search
 
 router = APIRouter(tags=["search"])
@@ -75,12 +74,11 @@ def _offset(cursor: str | None) -> int:
 
 @router.get("/v1/search", response_model=SearchResult, summary="Search every resource")
 async def search_all(
-    request: Request, snap: SnapshotDep, params: Annotated[SearchQuery, Query()]
+    request: Request, snap: SnapshotDep, cache: DerivedDep, params: Annotated[SearchQuery, Query()]
 ) -> Response:
     """Initiatives, organizations, MoUs, pledges and sources matching `q`, best first."""
     offset = _offset(params.cursor)
     resources = sorted(t.value for t in params.type)
-    cache: DerivedCache = request.app.state.derived
     terms = parse_query(params.q)
 
     def answer() -> tuple[list[dict[str, Any]], int]:
@@ -105,6 +103,4 @@ async def search_all(
     headers = {}
     if next_cursor:
         headers["Link"] = f'<{request.url.include_query_params(cursor=next_cursor)}>; rel="next"'
-    return json_response(
-        request, {"items": items, "total": total, "next_cursor": next_cursor}, headers=headers
-    )
+    return json_response(snap, {"items": items, "total": total, "next_cursor": next_cursor}, headers=headers)

@@ -1,24 +1,11 @@
 """Query and response models of /v1/sources."""
 
 from datetime import date
-from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from app.common.params import ListQuery
 from app.common.schemas import FacetCount
 from app.models.enums import Precision
-
-
-class SourceQuery(ListQuery):
-    sort: Annotated[
-        str | None,
-        Field(
-            max_length=100,
-            description="Comma-separated fields among id, title, published_on; `-field` descending.",
-            examples=["-published_on"],
-        ),
-    ] = None
 
 
 class SourceOut(BaseModel):

@@ -1,22 +1,18 @@
 """SQL for sources and the records that cite them."""
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from app.common.listing import Resource, SortField, column_facet, year_of
-from app.common.lookups import Condition, one
-from app.models import Citation, Initiative, Mou, Pledge, SearchDocument, Source
-from app.search.engine import matching_ids
-from app.sources.schemas import SourceQuery
+from app.common.conditions import year_of
+from app.common.facets import column_facet
+from app.common.listing import Resource
+from app.common.queries import one
+from app.models import tables
+from app.sources.query import SORTS, SourceQuery
 
-sources = Source.__table__
+sources = tables.sources
 COLUMNS = ["id", "title", "publisher", "published_on", "published_precision", "url", "document"]
-
-
-def conditions(conn: Connection, p: SourceQuery) -> list[Condition]:
-    return [sources.c.id.in_(matching_ids(conn, "source", p.q))] if p.q else []
 
 
 def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -32,13 +28,10 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
 RESOURCE = Resource(
     name="sources",
     table=sources,
-    sorts={
-        "id": SortField(sources.c.id),
-        "title": SortField(sources.c.title),
-        "published_on": SortField(sources.c.published_on, date, nullable=True),
-    },
-    default_sort="id",
-    facets={
+    query=SourceQuery,
+    search="source",
+    sorts=SORTS,
+    more_facets={
         "publisher": column_facet(sources.c.id, sources.c.publisher),
         "year": column_facet(sources.c.id, year_of(sources.c.published_on)),
     },
@@ -52,11 +45,11 @@ def detail(conn: Connection, source_id: str) -> dict[str, Any] | None:
     row = one(conn, sources, source_id)
     if row is None:
         return None
-    cit, docs = Citation.__table__, SearchDocument.__table__
+    cit, docs = tables.citations, tables.search_documents
     for key, resource, table in (
-        ("initiatives", "initiative", Initiative.__table__),
-        ("mous", "mou", Mou.__table__),
-        ("pledges", "pledge", Pledge.__table__),
+        ("initiatives", "initiative", tables.initiatives),
+        ("mous", "mou", tables.mous),
+        ("pledges", "pledge", tables.pledges),
     ):
         column = cit.c[f"{resource}_id"]
         records: dict[str, dict[str, Any]] = {}

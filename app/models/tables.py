@@ -1,0 +1,36 @@
+"""Typed handles of every table, for the Core queries of the API (`tables.pledges.c.amount`)."""
+
+from sqlalchemy import Table
+
+from app.models.base import Base
+from app.models.citation import Citation
+from app.models.dataset import Dataset, SearchDocument
+from app.models.initiative import Initiative, InitiativeCountry, InitiativeSector, Participant
+from app.models.mou import Mou, MouParty, MouWitness
+from app.models.organization import Organization, OrganizationAlias
+from app.models.pledge import Pledge, PledgeCountry
+from app.models.source import Source
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Table of a mapped class (declared with `__tablename__`, so always a Table)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+citations = table_of(Citation)
+dataset = table_of(Dataset)
+search_documents = table_of(SearchDocument)
+initiatives = table_of(Initiative)
+initiative_countries = table_of(InitiativeCountry)
+initiative_sectors = table_of(InitiativeSector)
+participants = table_of(Participant)
+mous = table_of(Mou)
+mou_parties = table_of(MouParty)
+mou_witnesses = table_of(MouWitness)
+organizations = table_of(Organization)
+organization_aliases = table_of(OrganizationAlias)
+pledges = table_of(Pledge)
+pledge_countries = table_of(PledgeCountry)
+sources = table_of(Source)

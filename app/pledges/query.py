@@ -1,0 +1,137 @@
+"""What a client may ask of /v1/pledges and its summary: filters, each declared once, and sorts."""
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+from app.common.filters import AtLeast, AtMost, DateFrom, DateTo, Linked, Refs, Values
+from app.common.params import CountryCode, DateParam, Filtered, ListQuery, RecordId
+from app.common.sorting import SortField
+from app.models import tables
+from app.models.enums import Metric, Status, Unit
+from app.organizations.tree import InTree
+from app.sources.citations import CitedBy
+
+pledges = tables.pledges
+countries = tables.pledge_countries
+
+
+class PledgeFilters(Filtered):
+    organization: Annotated[
+        list[RecordId],
+        Field(
+            description="Pledger's organization id; its subsidiaries' pledges match too.",
+            examples=[["huawei"]],
+        ),
+        InTree(pledges.c.pledger_id),
+    ] = []
+    country: Annotated[
+        list[CountryCode],
+        Field(
+            description="A country the pledge is for (worldwide pledges list none).",
+            examples=[["MY"]],
+        ),
+        Linked(pledges.c.id, countries, "pledge_id", "country"),
+    ] = []
+    metric: Annotated[
+        list[Metric],
+        Field(description="What is pledged.", examples=[["people_trained"]]),
+        Values(pledges.c.metric),
+    ] = []
+    unit: Annotated[
+        list[Unit], Field(description="Unit of the amount.", examples=[["USD"]]), Values(pledges.c.unit)
+    ] = []
+    min_amount: Annotated[
+        float | None,
+        Field(ge=0, allow_inf_nan=False, description="Amount at least.", examples=[1000]),
+        AtLeast(pledges.c.amount),
+    ] = None
+    max_amount: Annotated[
+        float | None,
+        Field(ge=0, allow_inf_nan=False, description="Amount at most.", examples=[1e9]),
+        AtMost(pledges.c.amount, lower="min_amount"),
+    ] = None
+    target_from: Annotated[
+        DateParam | None,
+        Field(
+            description="Deadline on or after (YYYY, YYYY-MM or YYYY-MM-DD; partial dates overlap).",
+            examples=["2023"],
+        ),
+        DateFrom(pledges.c.target_on, pledges.c.target_precision),
+    ] = None
+    target_to: Annotated[
+        DateParam | None,
+        Field(description="Deadline on or before.", examples=["2026"]),
+        DateTo(pledges.c.target_on, start="target_from"),
+    ] = None
+    announced_from: Annotated[
+        DateParam | None,
+        Field(description="Announced on or after.", examples=["2020"]),
+        DateFrom(pledges.c.announced_on, pledges.c.announced_precision),
+    ] = None
+    announced_to: Annotated[
+        DateParam | None,
+        Field(description="Announced on or before.", examples=["2025"]),
+        DateTo(pledges.c.announced_on, start="announced_from"),
+    ] = None
+    initiative: Annotated[
+        list[RecordId],
+        Field(
+            description="Id of the initiative the pledge serves.",
+            examples=[["huawei-singapore-ai-talent-programme"]],
+        ),
+        Refs(pledges.c.initiative_id, tables.initiatives),
+    ] = []
+    status: Annotated[
+        list[Status], Field(description="Status.", examples=[["announced"]]), Values(pledges.c.status)
+    ] = []
+    source: Annotated[
+        list[RecordId],
+        Field(
+            description="Id of a source that cites the pledge.",
+            examples=[["huawei-singapore-ai-talent-2020"]],
+        ),
+        CitedBy(pledges.c.id, "pledge_id"),
+    ] = []
+
+
+class PledgeQuery(ListQuery, PledgeFilters):
+    sort: Annotated[
+        str | None,
+        Field(
+            max_length=100,
+            description="Comma-separated fields among id, amount, metric, announced_on, target_on;"
+            " `-field` descending.",
+            examples=["-amount"],
+        ),
+    ] = None
+
+
+class GroupBy(StrEnum):
+    organization = "organization"
+    country = "country"
+    metric = "metric"
+    year = "year"
+    announced_year = "announced_year"
+
+
+class SummaryQuery(PledgeFilters):
+    group_by: Annotated[
+        GroupBy,
+        Field(
+            description="organization (pledger), country (a pledge for several countries counts in"
+            " each; worldwide is null), metric, year (of the deadline) or announced_year.",
+            examples=["organization"],
+        ),
+    ]
+
+
+SORTS = {
+    "id": SortField(pledges.c.id),
+    "amount": SortField(pledges.c.amount, float),
+    "metric": SortField(pledges.c.metric),
+    "announced_on": SortField(pledges.c.announced_on, date, nullable=True),
+    "target_on": SortField(pledges.c.target_on, date, nullable=True),
+}
