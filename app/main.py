@@ -29,6 +29,7 @@ from app.organizations.router import router as organizations_router
 from app.pledges import service as pledges
 from app.pledges.router import router as pledges_router
 from app.search.router import router as search_router
+from app.sources import service as sources
 from app.sources.router import router as sources_router
 
 DESCRIPTION = """
@@ -42,7 +43,7 @@ Repeating a filter means OR; different filters combine with AND. Unknown paramet
 are an error. Errors are `application/problem+json`.
 """
 
-RESOURCES = [initiatives.RESOURCE, organizations.RESOURCE, mous.RESOURCE, pledges.RESOURCE]
+RESOURCES = [initiatives.RESOURCE, organizations.RESOURCE, mous.RESOURCE, pledges.RESOURCE, sources.RESOURCE]
 
 TAGS = [
     {
@@ -98,7 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.derived = DerivedCache()
     problems.install(app)
     install_docs(app)
-    install_openapi(app)
+    install_openapi(app, RESOURCES)
 
     @app.exception_handler(NotModified)
     async def _not_modified(request: Request, exc: NotModified) -> Response:

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
+from app.common.listing import Resource
 from app.common.problems import PROBLEM
 
 
@@ -54,7 +55,28 @@ def _errors_for(operation: dict[str, Any]) -> list[str]:
     return sorted(codes)
 
 
-def install_openapi(app: FastAPI) -> None:
+def comma_list(values: list[str]) -> dict[str, Any]:
+    """The schema of a parameter that takes several of `values`, comma-separated (`a,-b`)."""
+    return {"type": "array", "items": {"type": "string", "enum": values}, "uniqueItems": True}
+
+
+def _vocabularies(schema: dict[str, Any], resources: list[Resource]) -> None:
+    """`sort` and `facets` of each list as the values its resource allows, comma-separated."""
+    for resource in resources:
+        operation = schema["paths"][f"/v1/{resource.name}"]["get"]
+        allowed = {
+            "sort": [f"{sign}{name}" for name in resource.sorts for sign in ("", "-")],
+            "facets": list(resource.facets),
+        }
+        for parameter in operation["parameters"]:
+            if parameter["name"] in allowed:
+                values = allowed[parameter["name"]]
+                parameter["schema"] = comma_list(values)
+                parameter["style"], parameter["explode"] = "form", False
+                parameter["example"] = values[1] if parameter["name"] == "sort" else values[0]
+
+
+def install_openapi(app: FastAPI, resources: list[Resource]) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
@@ -65,6 +87,7 @@ def install_openapi(app: FastAPI) -> None:
             routes=app.routes,
             tags=app.openapi_tags,
         )
+        _vocabularies(schema, resources)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
         components.update(problem.pop("$defs", {}))

@@ -21,9 +21,37 @@ def _country(value: str) -> str:
     return code
 
 
-CountryCode = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
+# What the schema promises matches what the server accepts exactly: the country codes in either
+# case; real dates of years 1 to 9999, to the day, month or year.
+COUNTRY_PATTERN = "^(?:{})$".format(
+    "|".join("".join(f"[{c}{c.lower()}]" for c in country.alpha_2) for country in pycountry.countries)
+)
+_YEAR = "(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"
+_LEAP = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_MONTH_DAY = (
+    "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+EXACT_DATE_PATTERN = f"^(?:{_YEAR}(?:-(?:0[1-9]|1[0-2]))?|{_YEAR}-{_MONTH_DAY}|{_LEAP}-02-29)$"
+
+CountryCode = Annotated[
+    str,
+    Field(min_length=2, max_length=2, json_schema_extra={"pattern": COUNTRY_PATTERN}),
+    AfterValidator(_country),
+]
 RecordId = Annotated[str, Field(min_length=1, max_length=120, pattern=ID_PATTERN)]
-DateParam = Annotated[str, Field(pattern=DATE_PATTERN, examples=["2025-04-10", "2025-04", "2025"])]
+DateParam = Annotated[
+    str,
+    Field(
+        pattern=DATE_PATTERN,
+        examples=["2025-04-10", "2025-04", "2025"],
+        json_schema_extra={"pattern": EXACT_DATE_PATTERN},
+    ),
+]
+
+
+# At least one word, as the search tokenizer (app.search_text) splits words, and at most 16.
+WORDS_PATTERN = r"^[\W_]*(?:[^\W_]+[\W_]*){1,16}$"
 
 
 class Format(StrEnum):
@@ -37,6 +65,7 @@ SearchText = Annotated[
     Field(
         min_length=1,
         max_length=200,
+        json_schema_extra={"pattern": WORDS_PATTERN},
         description="Full-text search over names, summaries, aliases and quotes. Words are"
         " ANDed; a trailing `*` matches a prefix (`cloud*`).",
         examples=["huawei"],

@@ -24,16 +24,19 @@ class SortKey:
 
 
 def parse_sort(sorts: Mapping[str, SortField], names: Sequence[str]) -> list[SortKey]:
-    """Sort keys of `names` (`-field` descending), ending with `id` so that the order is total."""
+    """Sort keys of `names` (`-field` descending), ending with `id` so that the order is total.
+
+    A field named again the other way (`name,-name`) is a key that never breaks a tie: allowed,
+    as the schema allows it, and without effect; the same item twice is not (`uniqueItems`)."""
     keys: list[SortKey] = []
-    for raw in names:
+    for i, raw in enumerate(names):
+        if raw in names[:i]:
+            raise InvalidParameter("sort", f"{raw!r} is given twice")
         descending = raw.startswith("-")
         name = raw.lstrip("-+")
         if name not in sorts:
             allowed = ", ".join(sorted(sorts))
             raise InvalidParameter("sort", f"cannot sort by {name!r}; use one of {allowed}")
-        if any(k.name == name for k in keys):
-            raise InvalidParameter("sort", f"{name!r} is given twice")
         keys.append(SortKey(name, sorts[name], descending))
     if keys[-1].name != "id" and not any(k.name == "id" for k in keys):
         keys.append(SortKey("id", sorts["id"], keys[0].descending))
