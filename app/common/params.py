@@ -100,6 +100,14 @@ class ListQuery(Filtered):
             examples=["country,kind"],
         ),
     ] = None
+    sort: Annotated[
+        str | None,
+        Field(
+            max_length=100,
+            description="Comma-separated fields to sort by, `-field` descending (`-announced_on,name`);"
+            " ties break on id. Default `id`.",
+        ),
+    ] = None
     format: Annotated[
         Format | None,
         Field(

@@ -112,15 +112,6 @@ class InitiativeQuery(ListQuery):
         ),
         CitedBy(ini.c.id, "initiative_id"),
     ] = []
-    sort: Annotated[
-        str | None,
-        Field(
-            max_length=100,
-            description="Comma-separated fields among id, name, kind, status, announced_on;"
-            " `-field` sorts descending. Default `id`.",
-            examples=["-announced_on"],
-        ),
-    ] = None
 
 
 SORTS = {

@@ -57,14 +57,6 @@ class MouQuery(ListQuery):
         ),
         CitedBy(mous.c.id, "mou_id"),
     ] = []
-    sort: Annotated[
-        str | None,
-        Field(
-            max_length=100,
-            description="Comma-separated fields among id, title, signed_on; `-field` descending.",
-            examples=["-signed_on"],
-        ),
-    ] = None
 
 
 SORTS = {

@@ -30,14 +30,6 @@ class OrganizationQuery(ListQuery):
         Field(description="Subsidiaries (at any depth) of this organization.", examples=[["huawei"]]),
         Subsidiaries(),
     ] = []
-    sort: Annotated[
-        str | None,
-        Field(
-            max_length=100,
-            description="Comma-separated fields among id, name, kind, country; `-field` descending.",
-            examples=["name"],
-        ),
-    ] = None
 
 
 SORTS = {

@@ -98,15 +98,7 @@ class PledgeFilters(Filtered):
 
 
 class PledgeQuery(ListQuery, PledgeFilters):
-    sort: Annotated[
-        str | None,
-        Field(
-            max_length=100,
-            description="Comma-separated fields among id, amount, metric, announced_on, target_on;"
-            " `-field` descending.",
-            examples=["-amount"],
-        ),
-    ] = None
+    """The list parameters and the filters above."""
 
 
 class GroupBy(StrEnum):

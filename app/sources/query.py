@@ -1,9 +1,6 @@
 """What a client may ask of /v1/sources: full-text search and its sorts."""
 
 from datetime import date
-from typing import Annotated
-
-from pydantic import Field
 
 from app.common.params import ListQuery
 from app.common.sorting import SortField
@@ -13,14 +10,7 @@ sources = tables.sources
 
 
 class SourceQuery(ListQuery):
-    sort: Annotated[
-        str | None,
-        Field(
-            max_length=100,
-            description="Comma-separated fields among id, title, published_on; `-field` descending.",
-            examples=["-published_on"],
-        ),
-    ] = None
+    """The list parameters: sources take no filter beyond `q`."""
 
 
 SORTS = {
