@@ -34,6 +34,7 @@ soak: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

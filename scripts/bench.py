@@ -834,9 +834,9 @@ def run_export(args: argparse.Namespace, db: Path) -> None:
         poller.start()
         cpu0 = cpu_seconds(pid)
         t0 = time.perf_counter()
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
-        conn.request("GET", "/v1/pledges?format=csv")
-        response = conn.getresponse()
+        client = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+        client.request("GET", "/v1/pledges?format=csv")
+        response = client.getresponse()
         first_byte = time.perf_counter() - t0
         size = lines = 0
         while chunk := response.read(1 << 20):
@@ -846,7 +846,7 @@ def run_export(args: argparse.Namespace, db: Path) -> None:
         cpu = cpu_seconds(pid) - cpu0
         stop.set()
         poller.join()
-        conn.close()
+        client.close()
         hwm = rss_kb(pid, "VmHWM")
         rows = lines - 1  # the header; no field of the synthetic data holds a line break
         ok = response.status == 200 and rows == expected

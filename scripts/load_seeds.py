@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(exc.errors)} error(s); the database was not changed", file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:
-        reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
+        orig = getattr(exc, "orig", None)  # the driver's error, on the subclasses that wrap one
+        reason = str(orig if orig else exc).splitlines()[0]
         print(f"error: database: {reason}; the database was not changed", file=sys.stderr)
         return 1
     print(summary(counts))

@@ -41,7 +41,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -85,7 +85,7 @@ FUNCTION_WORDS = (
     "the of and to in for with on by a as at will its their new from this that is are be an"
     " which has have also to over under into more than all other our such both each"
 ).split()
-DOMAIN_WORDS = (
+_DOMAIN_TEXT = (
     "ai artificial intelligence cloud data centre centres digital talent training programme"
     " skills workforce students developers startups innovation research laboratory university"
     " government ministry agency national regional economy economic investment investor fund"
@@ -110,7 +110,7 @@ DOMAIN_WORDS = (
     " million billion thousand percent annual target targets goal goals year years decade"
     " first largest leading local global international southeast asia asean pacific"
 )
-DOMAIN_WORDS = list(dict.fromkeys(DOMAIN_WORDS.split()))
+DOMAIN_WORDS = list(dict.fromkeys(_DOMAIN_TEXT.split()))
 SYLLABLES = (
     "ka ra lo ten mi su dan pe ri wa no by ta sen ku la ma ni to ve zo ar in on un el bor"
     " kan tri pa do ha ja ge ro sa mu li ne ko tu ba di yo ga fe vi chu nam lin sar tek"
@@ -922,13 +922,13 @@ def build(
         raise
     engine.dispose()
     seconds = time.perf_counter() - started
-    rows = sum(counts.values())
+    total_rows = sum(counts.values())
     size = path.stat().st_size if path else _pg_size(database_url)
     return {
         "counts": counts,
-        "rows": rows,
+        "rows": total_rows,
         "seconds": round(seconds, 3),
-        "rows_per_s": round(rows / seconds),
+        "rows_per_s": round(total_rows / seconds),
         "bytes": size,
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "initiatives": initiatives,
@@ -945,6 +945,16 @@ def _pg_size(url: str) -> int:
         engine.dispose()
 
 
+class _Bar(Protocol):
+    """What build() asks of a progress bar (tqdm's, or none)."""
+
+    def update(self, n: int) -> object: ...
+
+    def set_postfix_str(self, s: str, refresh: bool = True) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class _NoBar:
     def update(self, n: int) -> None:
         pass
@@ -956,7 +966,7 @@ class _NoBar:
         pass
 
 
-def _progress(total: int, enabled: bool) -> Any:
+def _progress(total: int, enabled: bool) -> _Bar:
     if not enabled:
         return _NoBar()
     try:

@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, Connection, Select, Table, func, select
 
 from app.common.problems import InvalidParameter
 
-Facet = Callable[[Select[Any]], Select[Any]]  # (the filtered ids) -> rows of (value, count)
+Facet = Callable[[Select[Any]], Select[Any, int]]  # (the filtered ids) -> rows of (value, count)
 Join = tuple[Table, ColumnElement[bool]]  # a table a link leads to, and how
 
 
@@ -15,7 +15,7 @@ def column_facet(key: ColumnElement[Any], column: ColumnElement[Any]) -> Facet:
     """Counts of a column's values among the filtered records (`key IN ids`: with the filters
     in place, SQLite would rather walk the GROUP BY column's index over the whole table)."""
 
-    def facet(ids: Select[Any]) -> Select[Any]:
+    def facet(ids: Select[Any]) -> Select[Any, int]:
         return select(column, func.count()).where(key.in_(ids)).group_by(column)
 
     return facet
@@ -26,7 +26,7 @@ def link_facet(link: Table, key: str, value: ColumnElement[Any], *, through: Joi
     of a table it leads to (`through`: the parties' organizations): records, not link rows, so
     an initiative with five adopters counts once for `adopter`."""
 
-    def facet(ids: Select[Any]) -> Select[Any]:
+    def facet(ids: Select[Any]) -> Select[Any, int]:
         stmt = select(value, func.count(func.distinct(link.c[key])))
         if through is not None:
             stmt = stmt.join(*through)

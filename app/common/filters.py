@@ -47,7 +47,7 @@ def plain(values: list[Any]) -> list[Any]:
 
 def key_of(column: ColumnElement[Any]) -> ColumnElement[Any]:
     """The id column of the table `column` belongs to."""
-    table: Table = column.table  # type: ignore[attr-defined]
+    table: Table = column.table
     return table.c.id
 
 
@@ -81,7 +81,7 @@ class Linked(Filter):
         value = link.c[column] if via is None else via
         through = None
         if via is not None:
-            target: Table = via.table  # type: ignore[attr-defined]
+            target: Table = via.table
             through = (target, target.c.id == link.c[column])
         self.facet = link_facet(link, link_key, value, through=through)
 

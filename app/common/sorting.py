@@ -4,14 +4,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import Column, ColumnElement, and_, false, or_
 
 from app.common.problems import InvalidParameter
 
 
 @dataclass(frozen=True)
 class SortField:
-    column: ColumnElement[Any]
+    column: Column[Any]  # a table's column: rows carry its value under its key
     kind: type = str  # str, date or float: how a cursor value is read back
     nullable: bool = False
 

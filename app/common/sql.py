@@ -12,14 +12,15 @@ string whatever the list's length. Values come back as the driver gives them: da
 `datetime.date` on PostgreSQL and ISO text on SQLite, which serialize to the same JSON.
 """
 
-from typing import Any
+from functools import cached_property
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, Dialect, Select, bindparam
+from sqlalchemy import BindParameter, ColumnElement, Connection, Dialect, Select, bindparam
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.types import NullType
+from sqlalchemy.types import NullType, TypeEngine
 
 from app.db import start_statement_clock
 
@@ -27,12 +28,12 @@ from app.db import start_statement_clock
 class InValues(ColumnElement[bool]):
     """`column IN (the values bound to one parameter)`."""
 
-    type = NullType()  # a Boolean type would make SQLite render "... = 1"
+    type: TypeEngine[Any] = NullType()  # a Boolean type would make SQLite render "... = 1"
     inherit_cache = False  # compiled here once, never through SQLAlchemy's statement cache
 
     def __init__(self, column: ColumnElement[Any], name: str) -> None:
         self.column = column
-        self.param = bindparam(name)
+        self.param: BindParameter[list[Any]] = bindparam(name)
 
 
 def in_values(column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
@@ -58,7 +59,9 @@ def raw_rows(conn: Connection, stmt: Select[Any]) -> tuple[list[str], list[tuple
     """
     result = conn.execute(stmt)
     try:
-        return list(result.keys()), result.cursor.fetchall()
+        # A DBAPI cursor is typed as PEP 249 puts it (a sequence of sequences); sqlite3 and
+        # psycopg return a list of tuples.
+        return list(result.keys()), cast(list[tuple[Any, ...]], result.cursor.fetchall())
     finally:
         result.close()
 
@@ -68,8 +71,17 @@ class Prepared:
 
     def __init__(self, stmt: Select[Any]) -> None:
         self.stmt = stmt
-        self.columns = [c.key for c in stmt.selected_columns]
         self._compiled: dict[str, tuple[str, dict[str, Any], tuple[str, ...] | None]] = {}
+
+    @cached_property
+    def columns(self) -> list[str]:
+        """Names of the columns, to read rows as dicts (a statement read only by position, as a
+        count, may select unnamed expressions)."""
+        names = [c.key for c in self.stmt.selected_columns]
+        named = [name for name in names if name is not None]
+        if len(named) != len(names):
+            raise TypeError(f"a column of {self.stmt} has no name to read it by")
+        return named
 
     def _compile(self, dialect: Dialect) -> tuple[str, dict[str, Any], tuple[str, ...] | None]:
         found = self._compiled.get(dialect.name)
@@ -94,7 +106,8 @@ class Prepared:
         cursor = proxied.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(sql, bound)
-            return cursor.fetchall()
+            # Typed as PEP 249 puts it; sqlite3 and psycopg return a list of tuples.
+            return cast(list[tuple[Any, ...]], cursor.fetchall())
         except conn.dialect.loaded_dbapi.Error as error:
             lost = conn.dialect.is_disconnect(error, proxied.dbapi_connection, cursor)
             if lost:

@@ -106,7 +106,7 @@ def partners(conn: Connection, org_id: str) -> dict[str, Any] | None:
         r["id"]: dict(r)
         for r in conn.execute(select(*org_brief_columns()).where(orgs.c.id.in_(list(found)))).mappings()
     }
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "organization": briefs[pid],
             "mous": sorted(links["mous"].values(), key=lambda m: m["id"]),

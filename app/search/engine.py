@@ -8,9 +8,11 @@ from typing import Any
 
 import sqlalchemy.dialects.postgresql  # noqa: F401  (registers to_tsquery & co. before QUERIES are built)
 from sqlalchemy import (
+    ColumnClause,
     ColumnElement,
     Connection,
     Integer,
+    Label,
     Select,
     bindparam,
     column,
@@ -88,7 +90,7 @@ def _best(scored: Any) -> Select[Any]:
 
 def _queries_sqlite() -> dict[str, Prepared]:
     match = text("search_fts MATCH :match")
-    score = literal_column("-bm25(search_fts, 10.0, 1.0)").label("score")
+    score: Label[float] = literal_column("-bm25(search_fts, 10.0, 1.0)").label("score")
     # Every match scored once (MATERIALIZED), so that a type filter cannot make SQLite walk
     # search_documents and probe the full-text index row by row.
     scored = select(fts.c.rowid.label("id"), score).select_from(fts).where(match).cte("scored")
@@ -114,7 +116,7 @@ def _queries_sqlite() -> dict[str, Prepared]:
 
 def _queries_postgresql() -> dict[str, Prepared]:
     query = func.to_tsquery("simple", bindparam("match"))
-    tsv = literal_column("search_documents.tsv")
+    tsv: ColumnClause[str] = literal_column("search_documents.tsv")  # a tsvector, text to psycopg
     found = tsv.op("@@")(query)
     in_types = in_values(docs.c.resource, "types")
     ranked = select(docs.c.id, func.ts_rank_cd(tsv, query).label("score")).where(found)

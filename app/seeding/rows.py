@@ -59,7 +59,7 @@ def build_rows(s: SeedSet) -> dict[str, list[Row]]:
         rows["organization_aliases"] += [{"organization_id": org.id, "alias": alias} for alias in org.aliases]
 
     def cite(source_id: str, kind: str, ident: str, quote: str) -> None:
-        subject = {"initiative_id": None, "mou_id": None, "pledge_id": None}
+        subject: dict[str, str | None] = {"initiative_id": None, "mou_id": None, "pledge_id": None}
         subject[f"{kind}_id"] = ident
         row = {"source_id": source_id, **subject, "quote": quote}
         if row not in rows["citations"]:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, select, text
+from sqlalchemy import BindParameter, Connection, Table, and_, bindparam, select, text
 
 from app.models import Base
 from app.search_text import normalize
@@ -90,7 +90,9 @@ def apply_rows(conn: Connection, desired: dict[str, list[Row]]) -> dict[str, Cou
         changed = [row for k, row in wanted[name].items() if k in existing[name] and existing[name][k] != row]
         if changed:
             where = and_(*[table.c[k] == bindparam(f"k_{k}") for k in keys])
-            values = {c: bindparam(f"v_{c}") for c in _columns(table) if c not in keys}
+            values: dict[str, BindParameter[Any]] = {
+                c: bindparam(f"v_{c}") for c in _columns(table) if c not in keys
+            }
             conn.execute(
                 table.update().where(where).values(values),
                 [{**{f"k_{k}": r[k] for k in keys}, **{f"v_{c}": r[c] for c in values}} for r in changed],
