@@ -13,7 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 from app.config import get_settings  # noqa: E402
 from app.seeding.load import PROJECT_ROOT, load, summary  # noqa: E402
-from app.seeding.validate import SeedValidationError, load_seed_dir  # noqa: E402
+from app.seeding.seedset import SeedValidationError  # noqa: E402
+from app.seeding.validate import load_seed_dir  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

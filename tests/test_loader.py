@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.seeding.load import load
-from app.seeding.validate import SeedValidationError, load_seed_dir
+from app.seeding.seedset import SeedValidationError
+from app.seeding.validate import load_seed_dir
 from scripts.load_seeds import main
 from tests.conftest import ARTICLES, SEEDS
 from tests.helpers import copy_minimal, edit, table_contents

@@ -8,7 +8,8 @@ from sqlalchemy import Connection
 
 from app.db import make_engine
 from app.seeding.rows import TABLE_ORDER, build_rows
-from app.seeding.validate import SeedSet, load_seed_dir
+from app.seeding.seedset import SeedSet
+from app.seeding.validate import load_seed_dir
 from app.seeding.writer import Counts, apply_rows
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -3,7 +3,7 @@
 from typing import Any
 
 from app.dates import PartialDate
-from app.seeding.validate import SeedSet
+from app.seeding.seedset import SeedSet
 
 Row = dict[str, Any]
 
