@@ -11,7 +11,8 @@ answers.
 
 Files: tests/golden/both/<case>.txt when SQLite and PostgreSQL answer byte for byte the same
 (most cases); tests/golden/sqlite/<case>.txt and tests/golden/postgresql/<case>.txt for the
-cases marked `differs`, with the reason (search scores: bm25 against ts_rank_cd).
+cases marked `differs`, with the reason: only /v1/search, whose scores (bm25 against
+ts_rank_cd), hence order, and snippets (FTS5 snippet() against ts_headline) are the engines' own.
 
 A mismatch fails with a unified diff of the golden file against the response. A missing file
 is a failure, never a silent write. To accept a change of the answers on purpose, regenerate:
@@ -66,7 +67,10 @@ CONTRACT_HEADERS = (
 # Pinned so that ETags (they depend on Accept) and compression do not depend on httpx's defaults.
 DEFAULT_REQUEST_HEADERS = {"accept": "*/*", "accept-encoding": "gzip"}
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-SEARCH_SCORES = "search scores: SQLite's bm25 and PostgreSQL's ts_rank_cd give other numbers"
+SEARCH_SCORES = (
+    "the search engines' own: bm25 (SQLite FTS5) and ts_rank_cd (PostgreSQL) give other scores,"
+    " hence another order, and snippet() and ts_headline cut other fragments"
+)
 
 
 @dataclass(frozen=True)
