@@ -100,6 +100,7 @@ def test_bitmap_counts_equal_sql_counts(
     path = f"/v1/{resource}?{filters}&facets={FACETS[resource]}&limit=3"
     bitmap_statements.clear()
     fast = bitmap_client.get(path)
+    assert bitmap_statements.queries(), "the recorder must see the request's statements"
     counted = counting_statements(bitmap_statements)
     slow = sql_client.get(path)
     assert fast.status_code == slow.status_code == 200, fast.text
