@@ -56,13 +56,15 @@ class StatementRecorder:
     """Records every statement that `engine`'s pooled connections run while checked out.
 
     Use as a context manager (or call `start` / `stop`); `statements` fills as the app runs.
+    One recorder per engine at a time: a second would take over the first one's hooks.
     """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.statements: list[Statement] = []
         self._held: set[int] = set()  # ids of the DBAPI connections the app holds right now
-        self._hooked: dict[int, tuple[Any, Any]] = {}  # id -> (connection, what to restore)
+        # id -> (connection, what to restore); holding the connection keeps its id unique
+        self._hooked: dict[int, tuple[Any, Any]] = {}
         self._lock = threading.Lock()
         self._cursor_classes: dict[type, type] = {}
 
