@@ -1,5 +1,7 @@
-"""HTTP behaviour: problem+json errors, caching, compression, read-only methods, limits."""
+"""HTTP behaviour: problem+json errors, caching, compression, read-only methods, limits, and the
+number of statements a request sends to the database (recorded at the driver, tests/statements.py)."""
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from app.main import create_app
 from app.seeding.load import load
 from tests.helpers import copy_minimal
 from tests.pg import Database
+from tests.statements import Statement, StatementRecorder
 
 PROBLEM = "application/problem+json"
 
@@ -172,7 +175,16 @@ def test_export_row_cap(seeded_db: Database) -> None:
 
 
 @pytest.fixture
-def statements(client: TestClient) -> Iterator[list[str]]:
+def statements(client: TestClient) -> Iterator[StatementRecorder]:
+    """Every statement `client`'s app sends to the database during the test, at the driver."""
+    with StatementRecorder(client.app.state.engine) as recorder:  # type: ignore[attr-defined]
+        yield recorder
+
+
+def test_the_recorder_sees_at_least_what_sqlalchemy_sees(
+    client: TestClient, statements: StatementRecorder
+) -> None:
+    """The recorder of tests/statements.py misses nothing SQLAlchemy's own event sees."""
     seen: list[str] = []
     engine = client.app.state.engine  # type: ignore[attr-defined]
 
@@ -180,8 +192,16 @@ def statements(client: TestClient) -> Iterator[list[str]]:
         seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
+    try:
+        for path in ("/v1/initiatives/skyvast-aiaas-gpuaas", "/v1/organizations/huawei", "/v1/mous?limit=3"):
+            statements.clear()
+            seen.clear()
+            assert client.get(path).status_code == 200
+            recorded = statements.queries()
+            assert len(recorded) >= len(seen), (recorded, seen)
+            assert any("from dataset" in s.normalized for s in recorded), recorded  # the ETag's version
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.mark.parametrize(
@@ -193,31 +213,100 @@ def statements(client: TestClient) -> Iterator[list[str]]:
         "/v1/pledges?facets=metric",
         "/v1/sources",
         "/v1/initiatives?organization=huawei",
+        "/v1/pledges?organization=huawei",
+        "/v1/mous?party=huawei",
     ],
 )
 def test_a_page_runs_a_bounded_number_of_queries(
-    client: TestClient, statements: list[str], path: str
+    client: TestClient, statements: StatementRecorder, path: str
 ) -> None:
     sep = "&" if "?" in path else "?"
     client.get(f"{path}{sep}limit=1")  # warms the cache of totals and facet counts
     statements.clear()
     client.get(f"{path}{sep}limit=1")
-    small = len(statements)
+    small = len(statements.queries())
+    assert small >= 2, "the recorder must see the version read and the page"
     statements.clear()
     body = client.get(f"{path}{sep}limit=500").json()
     assert len(body["items"]) > 1
-    assert len(statements) == small <= 10, statements
+    assert len(statements.queries()) == small <= 10, statements.queries()
 
 
-def test_totals_and_facets_are_computed_once_per_dataset_version(
-    client: TestClient, statements: list[str]
+# The optional single links whose absence spares a query (an organization's parent, a pledge's
+# or an MoU's initiative), and the most statements a record may run (an organization's today).
+OPTIONAL_LINKS = ("parent", "initiative")
+MAX_RECORD_STATEMENTS = 12
+
+
+@pytest.mark.parametrize("resource", ["initiatives", "organizations", "mous", "pledges", "sources"])
+def test_a_record_runs_a_bounded_number_of_queries(
+    client: TestClient, statements: StatementRecorder, resource: str
 ) -> None:
-    client.get("/v1/pledges?country=MY&facets=metric,unit&limit=1")
+    """Every record runs as many statements as any other with the same optional links, however
+    many related rows it holds: no query per participant, pledge, citation..."""
+    ids = [item["id"] for item in client.get(f"/v1/{resource}?limit=500").json()["items"]]
+    runs: dict[tuple[bool, ...], dict[int, set[int]]] = {}  # links -> related rows -> statements
+    for record_id in ids:
+        statements.clear()
+        response = client.get(f"/v1/{resource}/{record_id}")
+        assert response.status_code == 200, response.text
+        body = response.json()
+        links = tuple(body.get(k) is None for k in OPTIONAL_LINKS if k in body)
+        related = sum(len(v) for v in body.values() if isinstance(v, list))
+        runs.setdefault(links, {}).setdefault(related, set()).add(len(statements.queries()))
+    counts = {n for by_size in runs.values() for found in by_size.values() for n in found}
+    assert 2 <= max(counts) <= MAX_RECORD_STATEMENTS, runs
+    for by_size in runs.values():
+        assert len(set().union(*by_size.values())) == 1, runs
+    widest = max(runs.values(), key=len)
+    assert max(widest) - min(widest) >= 3, f"the records hardly differ: {runs}"
+
+
+def _only_the_version(statement: Statement) -> bool:
+    return re.findall(r"\b(?:from|join)\s+(\w+)", statement.normalized) == ["dataset"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/initiatives?country=MY&facets=kind",
+        "/v1/pledges?organization=huawei&facets=metric",
+        "/v1/initiatives/skyvast-aiaas-gpuaas",
+        "/v1/pledges/summary?group_by=metric",
+    ],
+)
+def test_a_304_reads_nothing_but_the_dataset_version(
+    client: TestClient, statements: StatementRecorder, path: str
+) -> None:
+    first = client.get(path)
+    assert first.status_code == 200
+    assert len(statements.queries()) >= 2, "the recorder must see the request's queries"
     statements.clear()
-    body = client.get("/v1/pledges?country=MY&facets=metric,unit&limit=2&sort=-amount").json()
-    assert not any("count(" in s.lower() for s in statements), statements
-    assert body["total"] == 4
-    assert sum(f["count"] for f in body["facets"]["metric"]) == 4
+    again = client.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    queries = statements.queries()
+    assert len(queries) <= 1 and all(_only_the_version(q) for q in queries), queries
+
+
+def test_totals_and_facets_are_computed_once_per_dataset_version(seeded_db: Database) -> None:
+    """Counted in SQL (no count bitmaps), a filter's total and facets are counted by its first
+    request only: later pages and sorts of it take them from the cache of the version."""
+    app = create_app(Settings(database_url=seeded_db.reader_url, count_bitmaps=False))
+    with TestClient(app) as client, StatementRecorder(app.state.engine) as statements:
+
+        def counts() -> list[str]:
+            return [s.normalized for s in statements.queries() if "count(" in s.normalized]
+
+        client.get("/v1/pledges?country=MY&facets=metric,unit&limit=1")
+        assert len(counts()) == 3, counts()  # the total and two facets
+        statements.clear()
+        body = client.get("/v1/pledges?country=MY&facets=metric,unit&limit=2&sort=-amount").json()
+        assert not counts(), counts()
+        assert body["total"] == 4
+        assert sum(f["count"] for f in body["facets"]["metric"]) == 4
+        statements.clear()
+        client.get("/v1/pledges?country=SG&facets=metric&limit=1")
+        assert len(counts()) == 2, counts()  # other filters: counted afresh
 
 
 def test_a_reload_is_seen_at_once_despite_the_cache(empty_db: Database, tmp_path: Path) -> None:

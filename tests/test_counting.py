@@ -8,11 +8,10 @@ answered from the bitmaps of the version before.
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Column, MetaData, String, Table, create_engine, event
+from sqlalchemy import Column, MetaData, String, Table, create_engine
 
 from app.common.counting import read_ids
 from app.config import Settings
@@ -20,6 +19,7 @@ from app.main import create_app
 from app.seeding.load import load
 from tests.helpers import copy_minimal, edit
 from tests.pg import Database
+from tests.statements import StatementRecorder
 
 FACETS = {
     "initiatives": "country,sector,kind,status,role,organization",
@@ -76,25 +76,32 @@ def sql_client(seeded_db: Database) -> Iterator[TestClient]:
         yield c
 
 
-def counting_statements(client: TestClient) -> list[str]:
-    """The statements with count( that `client`'s app runs from now on, appended as they run."""
-    statements: list[str] = []
+@pytest.fixture(scope="module")
+def bitmap_statements(bitmap_client: TestClient) -> Iterator[StatementRecorder]:
+    """Every statement `bitmap_client`'s app sends to the database, at the driver."""
+    with StatementRecorder(bitmap_client.app.state.engine) as recorder:  # type: ignore[attr-defined]
+        yield recorder
 
-    @event.listens_for(client.app.state.engine, "before_cursor_execute")  # type: ignore[attr-defined]
-    def _seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if "count(" in statement.lower():
-            statements.append(" ".join(statement.lower().split()))
 
-    return statements
+def counting_statements(recorder: StatementRecorder) -> list[str]:
+    """The statements with count( that `recorder` has seen since it was last cleared."""
+    return [s.normalized for s in recorder.queries() if "count(" in s.normalized]
 
 
 @pytest.mark.parametrize(("resource", "filters", "bitmapped"), CASES)
 def test_bitmap_counts_equal_sql_counts(
-    bitmap_client: TestClient, sql_client: TestClient, resource: str, filters: str, bitmapped: bool
+    bitmap_client: TestClient,
+    bitmap_statements: StatementRecorder,
+    sql_client: TestClient,
+    resource: str,
+    filters: str,
+    bitmapped: bool,
 ) -> None:
     path = f"/v1/{resource}?{filters}&facets={FACETS[resource]}&limit=3"
-    counted = counting_statements(bitmap_client)
+    bitmap_statements.clear()
     fast = bitmap_client.get(path)
+    assert bitmap_statements.queries(), "the recorder must see the request's statements"
+    counted = counting_statements(bitmap_statements)
     slow = sql_client.get(path)
     assert fast.status_code == slow.status_code == 200, fast.text
     a, b = fast.json(), slow.json()
