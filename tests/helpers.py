@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import MetaData, Table, create_engine, inspect, select
 
 from app.models import Base
 
@@ -28,6 +28,26 @@ def table_contents(url: str) -> dict[str, list[tuple[Any, ...]]]:
                     tuple(r) for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version")
                 ]
             return contents
+    finally:
+        engine.dispose()
+
+
+def table_rows(url: str) -> dict[str, list[dict[str, str]]]:
+    """Every row (sorted) of every model table the database holds, with the columns the
+    database has: those of whatever migration it is at, not the models'. Values as text."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            existing = set(inspect(conn).get_table_names())
+            rows = {}
+            for name in Base.metadata.tables:
+                if name in existing:
+                    table = Table(name, MetaData(), autoload_with=conn)
+                    found = [
+                        {k: str(v) for k, v in row.items()} for row in conn.execute(select(table)).mappings()
+                    ]
+                    rows[name] = sorted(found, key=lambda r: repr(sorted(r.items())))
+            return rows
     finally:
         engine.dispose()
 

@@ -18,11 +18,16 @@ STARTUP_TIMEOUT_S = 20.0
 
 
 @contextmanager
-def uvicorn_server(database_url: str, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """uvicorn (one worker) serving app.main:app over `database_url`; yields (base URL, process)."""
+def uvicorn_server(
+    database_url: str, log: Path, *, settings: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """uvicorn (one worker) serving app.main:app over `database_url`; yields (base URL, process).
+
+    `settings` are more environment variables for app.config.Settings, e.g. {"POOL_SIZE": "1"}.
+    """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, **(settings or {}), "DATABASE_URL": database_url}
     env.pop("LOADER_DATABASE_URL", None)
     command = [
         sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
