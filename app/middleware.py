@@ -2,7 +2,7 @@
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.common.problems import problem_response
+from app.common.problems import problem_response, unexpected_error
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 ALLOW = "GET, HEAD, OPTIONS"
@@ -58,8 +58,12 @@ class Guard:
             return
         csp = DOCS_CSP if path in DOCS_PATHS else API_CSP
 
+        started = False
+
         async def send_secure(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 raw = list(message.get("headers", []))
                 raw += [
                     (b"x-content-type-options", b"nosniff"),
@@ -70,6 +74,7 @@ class Guard:
                 message = {**message, "headers": raw}
             await send(message)
 
+        sender = send_secure
         if method == "HEAD":  # answered as the GET it mirrors, without the body
             scope = {**scope, "method": "GET"}
 
@@ -78,9 +83,13 @@ class Guard:
                     message = {**message, "body": b""}
                 await send_secure(message)
 
-            await self.app(scope, receive, send_head)
-            return
-        await self.app(scope, receive, send_secure)
+            sender = send_head
+        try:
+            await self.app(scope, receive, sender)
+        except Exception:  # rendered here, inside this guard, so that a 500 has its headers too
+            if started:
+                raise
+            await unexpected_error(path)(scope, receive, sender)
 
     async def _send_with_headers(self, response, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[no-untyped-def]
         response.headers["X-Content-Type-Options"] = "nosniff"

@@ -116,12 +116,6 @@ def test_an_unexpected_exception_is_a_500_problem_without_its_text(
     assert head.status_code == 500 and head.content == b""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the catch-all Exception handler runs in Starlette's ServerErrorMiddleware, outside"
-    " the security-header middleware (app/middleware.py Guard): a 500 has none of its headers."
-    " Fix: add them in Guard around exceptions too (or install Guard outermost).",
-)
 def test_a_500_carries_the_security_headers(failing_client: TestClient) -> None:
     assert_secure(failing_client.get("/v1/boom"))
 

@@ -150,7 +150,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error")
-        return problem_response(
-            500, "Internal server error", "an unexpected error occurred", instance=request.url.path
-        )
+        return unexpected_error(request.url.path)
+
+
+def unexpected_error(path: str) -> Response:
+    """The 500 of an error nobody expected: logged with its traceback, nothing of it shown."""
+    log.exception("unexpected error")
+    return problem_response(500, "Internal server error", "an unexpected error occurred", instance=path)
