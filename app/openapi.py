@@ -57,7 +57,7 @@ def _errors_for(operation: dict[str, Any]) -> list[str]:
 
 def comma_list(values: list[str]) -> dict[str, Any]:
     """The schema of a parameter that takes several of `values`, comma-separated (`a,-b`)."""
-    return {"type": "array", "items": {"type": "string", "enum": values}, "uniqueItems": True}
+    return {"type": "array", "items": {"type": "string", "enum": values}, "minItems": 1, "uniqueItems": True}
 
 
 def _vocabularies(schema: dict[str, Any], resources: list[Resource]) -> None:

@@ -26,6 +26,7 @@ from app.common.export import count_rows, export
 from app.common.facets import Facet, count_facet, facet_names
 from app.common.filters import Filter, declared
 from app.common.params import Format, ListQuery, split_csv
+from app.common.problems import InvalidParameter
 from app.common.queries import Row
 from app.common.responses import json_response
 from app.common.sorting import SortField, SortKey, keyset_after, order_by, parse_sort
@@ -199,8 +200,17 @@ def negotiate(request: Request, fmt: Format | None) -> Format:
     return Format.json
 
 
+def named(params: ListQuery, parameter: str) -> list[str]:
+    """The names a comma-separated parameter lists; given but empty (`sort=`) is an error."""
+    value = getattr(params, parameter)
+    names = split_csv(value)
+    if value is not None and not names:
+        raise InvalidParameter(parameter, "is empty; leave it out or name at least one value")
+    return names
+
+
 def sort_keys(resource: Resource, params: ListQuery) -> list[SortKey]:
-    return parse_sort(resource.sorts, split_csv(getattr(params, "sort", None)) or [resource.default_sort])
+    return parse_sort(resource.sorts, named(params, "sort") or [resource.default_sort])
 
 
 def signed(resource: Resource, params: ListQuery, keys: list[SortKey]) -> str:
@@ -233,7 +243,7 @@ def run_list(ctx: Listing, resource: Resource, params: ListQuery) -> Response:
         )
     query = signed(resource, params, keys)
     after = decode_cursor(params.cursor, query, keys) if params.cursor else None
-    facets = facet_names(resource.facets, split_csv(params.facets))
+    facets = facet_names(resource.facets, named(params, "facets"))
     matches = ctx.matches(resource, given)
 
     rows, more = matches.page(keys, after, params.limit)
