@@ -120,9 +120,18 @@ class PostgresServer:
         )
         return result.stdout
 
-    def create_database(self, name: str | None = None) -> Database:
-        """A new database with the owner and reader roles set up by scripts/postgres_roles.sql."""
+    def create_database(self, name: str | None = None, *, icu_locale: str | None = None) -> Database:
+        """A new database with the owner and reader roles set up by scripts/postgres_roles.sql.
+
+        `icu_locale` (e.g. "und-u-ka-shifted") creates it with that ICU collation instead of
+        the server's C.UTF-8; the roles script then finds it and sets up its schema and grants.
+        """
         name = name or f"t_{uuid.uuid4().hex[:12]}"
+        if icu_locale is not None:
+            locale = icu_locale.replace("'", "''")
+            self.psql(
+                "-c", f"CREATE DATABASE \"{name}\" LOCALE_PROVIDER icu ICU_LOCALE '{locale}' TEMPLATE template0"
+            )  # fmt: skip
         self.psql(
             "-v", f"owner={OWNER}",
             "-v", f"owner_password={PASSWORD}",
@@ -131,6 +140,8 @@ class PostgresServer:
             "-v", f"dbname={name}",
             "-f", str(ROOT / "scripts" / "postgres_roles.sql"),
         )  # fmt: skip
+        if icu_locale is not None:  # owned by the owner role, as the script creates it
+            self.psql("-c", f'ALTER DATABASE "{name}" OWNER TO "{OWNER}"')
         base = f"postgresql+psycopg://{{}}:{PASSWORD}@127.0.0.1:{self.port}/{name}"
         return Database("postgresql", base.format(OWNER), base.format(READER))
 

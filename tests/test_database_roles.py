@@ -13,7 +13,7 @@ from app.db import make_engine
 from app.main import create_app
 from app.seeding.load import load
 from tests.conftest import SEEDS
-from tests.pg import Database, PostgresServer, find_bin_dir
+from tests.pg import Database, PostgresServer
 
 
 @pytest.mark.parametrize(
@@ -76,21 +76,20 @@ def test_postgresql_session_settings(postgresql_db: Database) -> None:
 
 
 @pytest.fixture
-def own_server() -> Iterator[PostgresServer]:
-    """A PostgreSQL server of this test's own, so that stopping it disturbs no other test."""
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL server binaries not found")
-    server = PostgresServer(bin_dir)
+def own_server(pg_server: PostgresServer) -> Iterator[PostgresServer]:
+    """A PostgreSQL server of this test's own, so that stopping it disturbs no other test.
+
+    From the binaries pg_server found: without them pg_server skips, or fails when
+    REQUIRE_POSTGRES=1, before this starts anything.
+    """
+    server = PostgresServer(pg_server.bin_dir)
     server.init()
     server.start()
     yield server
     server.destroy()
 
 
-def test_postgresql_outage_gives_503_then_recovers(
-    own_server: PostgresServer, pg_server: PostgresServer
-) -> None:
+def test_postgresql_outage_gives_503_then_recovers(own_server: PostgresServer) -> None:
     db = own_server.create_database()
     load(db.writer_url, SEEDS)
     settings = Settings(database_url=db.reader_url, connect_timeout_s=2)

@@ -80,7 +80,7 @@ def assert_secure(response: httpx.Response) -> None:
     assert response.headers.get("content-security-policy", "").startswith("default-src 'none'")
 
 
-# --- 500 ---------------------------------------------------------------------------------------
+# --- 500 and 5xx -----------------------------------------------------------------------------------
 
 
 def _raise() -> None:
@@ -120,7 +120,7 @@ def test_a_500_carries_the_security_headers(failing_client: TestClient) -> None:
     assert_secure(failing_client.get("/v1/boom"))
 
 
-def test_a_database_error_is_a_500_without_sql_and_frees_its_connection(
+def test_a_database_error_is_a_5xx_without_sql_and_frees_its_connection(
     empty_db: Database, tmp_path: Path
 ) -> None:
     """The schema differs from what the API expects (a renamed column): every pledge query
