@@ -73,7 +73,7 @@ def _vocabularies(schema: dict[str, Any], resources: list[Resource]) -> None:
                 values = allowed[parameter["name"]]
                 parameter["schema"] = comma_list(values)
                 parameter["style"], parameter["explode"] = "form", False
-                parameter["example"] = values[1] if parameter["name"] == "sort" else values[0]
+                parameter["example"] = [values[1] if parameter["name"] == "sort" else values[0]]
 
 
 def install_openapi(app: FastAPI, resources: list[Resource]) -> None:
