@@ -127,8 +127,8 @@ class Dataset:
 
     def family(self, ids: Iterable[str]) -> frozenset[str]:
         """The organizations named and their subsidiaries at any depth."""
-        ids = frozenset(ids)
-        return ids | self.subsidiaries(ids)
+        named = frozenset(ids)
+        return named | self.subsidiaries(named)
 
 
 def get_json(client: TestClient, resource: str, params: Params) -> dict[str, Any]:
