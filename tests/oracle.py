@@ -483,16 +483,20 @@ def check_list(
     walked = pages(client, resource, params, limit, first=[("facets", ",".join(FACETS[resource]))])
     for n, body in enumerate(walked, 1):
         if n == 1:
-            assert body["total"] == len(want), (resource, params, body["total"], len(want))
+            assert body["total"] == len(want), (
+                f"{resource} {params}: total {body['total']}, reference {len(want)}"
+            )
             for name in FACETS[resource]:
-                assert body["facets"][name] == facet(d, resource, name, want), (resource, params, name)
+                assert body["facets"][name] == facet(d, resource, name, want), (
+                    f"{resource} {params}: facet {name}"
+                )
         seen += body["items"]
         if n == max_pages:
             want = want[: limit * max_pages]
             break
     got_ids, want_ids = [i["id"] for i in seen], [i["id"] for i in want]
-    assert got_ids == want_ids, (resource, params, limit, difference(got_ids, want_ids))
-    assert seen == want, (resource, params, "items differ from the records as read")
+    assert got_ids == want_ids, f"{resource} {params} limit={limit}: {difference(got_ids, want_ids)}"
+    assert seen == want, f"{resource} {params}: items differ from the records as read"
     return want
 
 
