@@ -31,11 +31,14 @@ app/*/schemas.py):
   matches no date filter.
 * Sort: `sort=a,-b`: each key ascending or (`-`) descending, null values last in both
   directions; then `id`, in the direction of the FIRST key, unless `id` is already a key
-  (app/common/listing.py `parse_sort`).
+  (app/common/listing.py `parse_sort`). Text compares by code point, as Python's `<` and the
+  C collation of the test databases do.
 * Facets: per value, the number of filtered records holding it (records, not link rows: an
   initiative with three partners counts once under `partner`); null is a value like any other
-  (an organization without a country); ordered by count descending, then str(value); values
-  no record holds are left out.
+  (an organization without a country, an undated pledge's `year`); ordered by count
+  descending, then str(value); values no record holds are left out. `organization` and
+  `party` count the organizations as the records name them (no roll-up to parents); `year`
+  is the year of a pledge's deadline (`target_on`) or of an MoU's signature.
 
 Out of scope: `q`. Full-text matching (tokens, prefixes, accent folding) is the search
 engines'; the reference refuses any filter it does not model rather than ignore it.
