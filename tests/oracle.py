@@ -31,11 +31,14 @@ app/*/schemas.py):
   matches no date filter.
 * Sort: `sort=a,-b`: each key ascending or (`-`) descending, null values last in both
   directions; then `id`, in the direction of the FIRST key, unless `id` is already a key
-  (app/common/listing.py `parse_sort`).
+  (app/common/listing.py `parse_sort`). Text compares by code point, as Python's `<` and the
+  C collation of the test databases do.
 * Facets: per value, the number of filtered records holding it (records, not link rows: an
   initiative with three partners counts once under `partner`); null is a value like any other
-  (an organization without a country); ordered by count descending, then str(value); values
-  no record holds are left out.
+  (an organization without a country, an undated pledge's `year`); ordered by count
+  descending, then str(value); values no record holds are left out. `organization` and
+  `party` count the organizations as the records name them (no roll-up to parents); `year`
+  is the year of a pledge's deadline (`target_on`) or of an MoU's signature.
 
 Out of scope: `q`. Full-text matching (tokens, prefixes, accent folding) is the search
 engines'; the reference refuses any filter it does not model rather than ignore it.
@@ -127,8 +130,8 @@ class Dataset:
 
     def family(self, ids: Iterable[str]) -> frozenset[str]:
         """The organizations named and their subsidiaries at any depth."""
-        ids = frozenset(ids)
-        return ids | self.subsidiaries(ids)
+        named = frozenset(ids)
+        return named | self.subsidiaries(named)
 
 
 def get_json(client: TestClient, resource: str, params: Params) -> dict[str, Any]:
@@ -483,16 +486,20 @@ def check_list(
     walked = pages(client, resource, params, limit, first=[("facets", ",".join(FACETS[resource]))])
     for n, body in enumerate(walked, 1):
         if n == 1:
-            assert body["total"] == len(want), (resource, params, body["total"], len(want))
+            assert body["total"] == len(want), (
+                f"{resource} {params}: total {body['total']}, reference {len(want)}"
+            )
             for name in FACETS[resource]:
-                assert body["facets"][name] == facet(d, resource, name, want), (resource, params, name)
+                assert body["facets"][name] == facet(d, resource, name, want), (
+                    f"{resource} {params}: facet {name}"
+                )
         seen += body["items"]
         if n == max_pages:
             want = want[: limit * max_pages]
             break
     got_ids, want_ids = [i["id"] for i in seen], [i["id"] for i in want]
-    assert got_ids == want_ids, (resource, params, limit, difference(got_ids, want_ids))
-    assert seen == want, (resource, params, "items differ from the records as read")
+    assert got_ids == want_ids, f"{resource} {params} limit={limit}: {difference(got_ids, want_ids)}"
+    assert seen == want, f"{resource} {params}: items differ from the records as read"
     return want
 
 
