@@ -33,7 +33,7 @@ def parse_sort(sorts: Mapping[str, SortField], names: Sequence[str]) -> list[Sor
         if raw in names[:i]:
             raise InvalidParameter("sort", f"{raw!r} is given twice")
         descending = raw.startswith("-")
-        name = raw.lstrip("-+")
+        name = raw.removeprefix("-")
         if name not in sorts:
             allowed = ", ".join(sorted(sorts))
             raise InvalidParameter("sort", f"cannot sort by {name!r}; use one of {allowed}")
