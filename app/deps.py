@@ -13,9 +13,12 @@ from starlette.responses import Response
 
 from app.common.cache import DerivedCache
 from app.common.counting import CountIndex
+from app.common.negotiation import EVERY_FORMAT, JSON_ONLY, negotiate
+from app.common.params import Format
 from app.common.problems import ServiceUnavailable
 from app.common.version import dataset_version
 from app.config import Settings
+from app.middleware import HEAD_REQUEST
 
 
 def app_settings(request: Request) -> Settings:
@@ -56,21 +59,22 @@ def cache_headers(etag: str, max_age: int) -> dict[str, str]:
 class Snapshot:
     conn: Connection
     version: int
+    representation: Format  # what this request serves, negotiated before anything is read
     headers: dict[str, str]  # the caching headers of whatever this request answers
+    head: bool = False  # a HEAD request: the headers are all it costs (app.common.responses)
+    any_tag: bool = False  # If-None-Match: *, which only a response that exists can match
 
 
-def make_etag(request: Request, version: int) -> str:
-    """A weak tag from the dataset version, the path, the query and the wanted format."""
-    query = sorted(request.query_params.multi_items())
-    accept = request.headers.get("accept", "")
-    key = repr((version, request.url.path, query, accept)).encode()
+def make_etag(request: Request, version: int, representation: Format) -> str:
+    """A weak tag from the dataset version, the path, the query (parameters in name order, the
+    values of one name in their order) and the representation served, whatever Accept said."""
+    query = sorted(request.query_params.multi_items(), key=lambda item: item[0])
+    key = repr((version, request.url.path, query, representation.value)).encode()
     return f'W/"{version}-{hashlib.blake2s(key, digest_size=10).hexdigest()}"'
 
 
-def _matches(header: str, etag: str) -> bool:
-    tags = [t.strip() for t in header.split(",")]
-    bare = etag.removeprefix("W/")
-    return "*" in tags or any(t.removeprefix("W/") == bare for t in tags)
+def _tags(header: str | None) -> list[str]:
+    return [t.strip().removeprefix("W/") for t in (header or "").split(",") if t.strip()]
 
 
 @asynccontextmanager
@@ -99,16 +103,40 @@ async def connection(request: Request) -> AsyncIterator[Connection]:
         gate.release()
 
 
-async def snapshot(request: Request, settings: SettingsDep) -> AsyncIterator[Snapshot]:
-    """A connection inside one read transaction; answers 304 before any query if the tag matches."""
+@asynccontextmanager
+async def _snapshot(request: Request, settings: Settings, representation: Format) -> AsyncIterator[Snapshot]:
+    """A connection inside one read transaction; a 304 before any query if the tag matches.
+
+    A tag is sent only with a 200, and it names the version, the query and the representation:
+    a request that matches one is the request that was answered 200 on this version, valid, so
+    it is answered 304 at once. `If-None-Match: *` proves nothing of the kind: it is answered
+    where the response is produced, once the request has turned out to have one (app.common.responses).
+    """
     async with connection(request) as conn:
         with conn.begin():
             version = dataset_version(conn)
-            headers = cache_headers(make_etag(request, version), settings.cache_max_age_s)
-            header = request.headers.get("if-none-match")
-            if header and _matches(header, headers["ETag"]):
+            etag = make_etag(request, version, representation)
+            headers = cache_headers(etag, settings.cache_max_age_s)
+            tags = _tags(request.headers.get("if-none-match"))
+            if etag.removeprefix("W/") in tags:
                 raise NotModified(headers)
-            yield Snapshot(conn, version, headers)
+            head = bool(request.scope.get(HEAD_REQUEST))
+            yield Snapshot(conn, version, representation, headers, head=head, any_tag="*" in tags)
+
+
+async def snapshot(request: Request, settings: SettingsDep) -> AsyncIterator[Snapshot]:
+    """The snapshot of an endpoint that serves JSON only (406 if the client accepts no JSON)."""
+    async with _snapshot(request, settings, negotiate(request.headers.get("accept"), JSON_ONLY)) as snap:
+        yield snap
+
+
+async def list_snapshot(request: Request, settings: SettingsDep) -> AsyncIterator[Snapshot]:
+    """The snapshot of a list: one JSON page, or every row as CSV / NDJSON (`format` or Accept)."""
+    representation = negotiate(
+        request.headers.get("accept"), EVERY_FORMAT, chosen=request.query_params.get("format")
+    )
+    async with _snapshot(request, settings, representation) as snap:
+        yield snap
 
 
 def not_modified_response(exc: NotModified) -> Response:
@@ -116,3 +144,4 @@ def not_modified_response(exc: NotModified) -> Response:
 
 
 SnapshotDep = Annotated[Snapshot, Depends(snapshot)]
+ListSnapshotDep = Annotated[Snapshot, Depends(list_snapshot)]

@@ -7,12 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 
 from app.common import problems
 from app.common.cache import DerivedCache
 from app.common.counting import CountIndex
+from app.compression import GZip
 from app.config import Settings, get_settings
 from app.db import make_engine, pool_capacity
 from app.deps import NotModified, not_modified_response
@@ -117,7 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
 
     # level 4: 3x faster than the default 9 on a 34 KB page, for a body 5% larger
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=4)
+    app.add_middleware(GZip, minimum_size=1024, compresslevel=4)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

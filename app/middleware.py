@@ -14,6 +14,9 @@ DOCS_CSP = (
     " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# The scope key that marks a HEAD answered as the GET it mirrors: the response knows it sends no
+# body (an export then reads none of its rows; app.common.responses).
+HEAD_REQUEST = "app.head"
 
 
 class Guard:
@@ -76,7 +79,7 @@ class Guard:
 
         sender = send_secure
         if method == "HEAD":  # answered as the GET it mirrors, without the body
-            scope = {**scope, "method": "GET"}
+            scope = {**scope, "method": "GET", HEAD_REQUEST: True}
 
             async def send_head(message: Message) -> None:
                 if message["type"] == "http.response.body":

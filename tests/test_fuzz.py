@@ -43,6 +43,10 @@ SCHEMA_CANNOT_SAY: list[tuple[Callable[[dict[str, str]], bool], str]] = [
         lambda e: e["parameter"] == "q" and "words" in e["message"],
         "words as the search tokenizer counts them",
     ),
+    (
+        lambda e: "does not apply to exports" in e["message"],
+        "a parameter that depends on another (limit, cursor, facets apply to a JSON page, not to format=csv)",
+    ),
 ]
 
 

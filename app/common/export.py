@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, select
 from starlette.responses import StreamingResponse
 
 from app.common.conditions import Condition, for_count, for_page
+from app.common.negotiation import MEDIA_TYPES
 from app.common.params import Format
 from app.common.problems import ProblemError
 from app.common.queries import Row
@@ -48,7 +49,6 @@ def export(
     fmt: Format,
     *,
     max_rows: int,
-    headers: dict[str, str],
 ) -> StreamingResponse:
     """Stream every matching row in keyset chunks, so memory stays flat whatever the size."""
     total = count_rows(conn, resource, conditions)  # counted afresh: a hard cap
@@ -78,17 +78,14 @@ def export(
 
     if fmt is Format.ndjson:
         body: Iterator[bytes] = (orjson.dumps(item, option=orjson.OPT_APPEND_NEWLINE) for item in rows())
-        media_type = "application/x-ndjson"
     else:
         body = csv_lines(resource.csv_columns, resource.csv_row, rows())
-        media_type = "text/csv; charset=utf-8"
     return StreamingResponse(
         body,
-        media_type=media_type,
+        media_type=MEDIA_TYPES[fmt],
         headers={
             "Content-Disposition": f'attachment; filename="{resource.name}.{fmt.value}"',
             "X-Total-Count": str(total),
-            **headers,
         },
     )
 

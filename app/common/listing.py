@@ -28,14 +28,16 @@ from app.common.filters import Filter, declared
 from app.common.params import Format, ListQuery, split_csv
 from app.common.problems import InvalidParameter
 from app.common.queries import Row
-from app.common.responses import json_response
+from app.common.responses import json_response, respond
 from app.common.sorting import SortField, SortKey, keyset_after, order_by, parse_sort
 from app.common.sql import Prepared, in_values, raw_rows
 from app.config import Settings
-from app.deps import CountsDep, DerivedDep, SettingsDep, Snapshot, SnapshotDep
+from app.deps import CountsDep, DerivedDep, ListSnapshotDep, SettingsDep, Snapshot
 from app.search.engine import matching_ids
 
 Embed = Callable[[Connection, list[Row]], list[Row]]
+# The parameters of one JSON page, which an export (every row, streamed) rejects.
+PAGE_ONLY = {"limit", "cursor", "facets"}
 
 
 @dataclass
@@ -181,23 +183,12 @@ class Listing:
 
 
 def listing(
-    request: Request, snap: SnapshotDep, settings: SettingsDep, derived: DerivedDep, counts: CountsDep
+    request: Request, snap: ListSnapshotDep, settings: SettingsDep, derived: DerivedDep, counts: CountsDep
 ) -> Listing:
     return Listing(request, snap, settings, derived, counts)
 
 
 ListingDep = Annotated[Listing, Depends(listing)]
-
-
-def negotiate(request: Request, fmt: Format | None) -> Format:
-    if fmt is not None:
-        return fmt
-    accept = request.headers.get("accept", "")
-    if "text/csv" in accept:
-        return Format.csv
-    if "ndjson" in accept:
-        return Format.ndjson
-    return Format.json
 
 
 def named(params: ListQuery, parameter: str) -> list[str]:
@@ -227,19 +218,20 @@ def cursor_after(resource: Resource, params: ListQuery, values: list[Any]) -> st
 def run_list(ctx: Listing, resource: Resource, params: ListQuery) -> Response:
     """One page as JSON, or every matching row as CSV / NDJSON."""
     conn = ctx.snap.conn
-    fmt = negotiate(ctx.request, params.format)
+    fmt = ctx.snap.representation  # `format`, else Accept (app.common.negotiation)
     keys = sort_keys(resource, params)
     given = resource.given(params)
     if fmt is not Format.json:
+        misplaced = sorted(PAGE_ONLY & params.model_fields_set)
+        if misplaced:
+            raise InvalidParameter(
+                misplaced[0],
+                f"does not apply to exports ({fmt.value}: every matching row); leave it out,"
+                " or ask for format=json to get one page",
+            )
         conditions = resource.conditions(conn, given)
-        return export(
-            conn,
-            resource,
-            keys,
-            conditions,
-            fmt,
-            max_rows=ctx.settings.max_export_rows,
-            headers=ctx.snap.headers,
+        return respond(
+            ctx.snap, export(conn, resource, keys, conditions, fmt, max_rows=ctx.settings.max_export_rows)
         )
     query = signed(resource, params, keys)
     after = decode_cursor(params.cursor, query, keys) if params.cursor else None

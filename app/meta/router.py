@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from starlette.responses import Response
 
+from app.common.negotiation import JSON_ONLY, negotiate
 from app.common.problems import ServiceUnavailable
 from app.common.responses import json_response
 from app.common.version import dataset_version
@@ -64,14 +65,16 @@ async def index(snap: SnapshotDep, derived: DerivedDep) -> Response:
 
 
 @router.get("/health", response_model=Health, summary="Liveness")
-async def health() -> Response:
+async def health(request: Request) -> Response:
     """The process is up; says nothing of the database."""
+    negotiate(request.headers.get("accept"), JSON_ONLY)
     return Response(b'{"status":"ok"}', media_type="application/json")
 
 
 @router.get("/ready", response_model=Readiness, summary="Readiness")
 async def ready(request: Request, counts: CountsDep) -> Response:
     """The database answers a query and holds a loaded dataset."""
+    negotiate(request.headers.get("accept"), JSON_ONLY)
     try:
         async with connection(request) as conn:
             version = dataset_version(conn)
