@@ -50,10 +50,6 @@ DateParam = Annotated[
 ]
 
 
-# At least one word, as the search tokenizer (app.search_text) splits words, and at most 16.
-WORDS_PATTERN = r"^[\W_]*(?:[^\W_]+[\W_]*){1,16}$"
-
-
 class Format(StrEnum):
     json = "json"
     csv = "csv"
@@ -65,7 +61,6 @@ SearchText = Annotated[
     Field(
         min_length=1,
         max_length=200,
-        json_schema_extra={"pattern": WORDS_PATTERN},
         description="Full-text search over names, summaries, aliases and quotes. Words are"
         " ANDed; a trailing `*` matches a prefix (`cloud*`).",
         examples=["huawei"],
