@@ -25,7 +25,7 @@ from app.common.cursor import decode_cursor, encode_cursor, signature
 from app.common.export import count_rows, export
 from app.common.facets import Facet, count_facet, facet_names
 from app.common.filters import Filter, declared
-from app.common.params import Format, ListQuery, split_csv
+from app.common.params import Format, ListQuery
 from app.common.problems import InvalidParameter
 from app.common.queries import Row
 from app.common.responses import json_response, respond
@@ -192,11 +192,16 @@ ListingDep = Annotated[Listing, Depends(listing)]
 
 
 def named(params: ListQuery, parameter: str) -> list[str]:
-    """The names a comma-separated parameter lists; given but empty (`sort=`) is an error."""
-    value = getattr(params, parameter)
-    names = split_csv(value)
-    if value is not None and not names:
-        raise InvalidParameter(parameter, "is empty; leave it out or name at least one value")
+    """The names a comma-separated parameter lists (`-announced_on,name`), exactly as written:
+    given but empty (`sort=`), an empty name or one padded with spaces is an error."""
+    value: str | None = getattr(params, parameter)
+    if value is None:
+        return []
+    names = value.split(",")
+    if any(not name or name != name.strip() for name in names):
+        raise InvalidParameter(
+            parameter, "separate names with commas, without spaces or empty names (e.g. -amount,id)"
+        )
     return names
 
 

@@ -1,6 +1,5 @@
 """Query-parameter types shared by the resources: countries, dates, ids, the common list model."""
 
-import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -110,10 +109,6 @@ class ListQuery(Filtered):
             " The Accept header (text/csv, application/x-ndjson) works too.",
         ),
     ] = None
-
-
-def split_csv(value: str | None) -> list[str]:
-    return [part.strip() for part in re.split(r",", value or "") if part.strip()]
 
 
 def id_param(noun: str, example: str) -> Any:
