@@ -44,8 +44,11 @@ def count_facet(conn: Connection, facet: Facet, ids: Select[Any]) -> list[dict[s
 
 
 def facet_names(allowed: Collection[str], names: Sequence[str]) -> list[str]:
-    """The facets asked for, each once; 422 for one the resource does not have."""
-    for name in names:
+    """The facets asked for; 422 for one the resource does not have, or one named twice (the
+    schema says `uniqueItems`, as of `sort`)."""
+    for i, name in enumerate(names):
         if name not in allowed:
             raise InvalidParameter("facets", f"no facet {name!r}; use one of {', '.join(sorted(allowed))}")
-    return list(dict.fromkeys(names))
+        if name in names[:i]:
+            raise InvalidParameter("facets", f"{name!r} is given twice")
+    return list(names)
