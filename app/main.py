@@ -20,7 +20,7 @@ from app.docs import install_docs
 from app.initiatives import service as initiatives
 from app.initiatives.router import router as initiatives_router
 from app.meta.router import router as meta_router
-from app.middleware import Guard
+from app.middleware import Guard, SecurityHeaders
 from app.mous import service as mous
 from app.mous.router import router as mous_router
 from app.openapi import install_openapi
@@ -116,17 +116,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
 
+    # Outermost last (app.middleware says why this order).
     # level 4: 3x faster than the default 9 on a 34 KB page, for a body 5% larger
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=4)
+    app.add_middleware(Guard, max_query_string=settings.max_query_string_length, router=app.router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "HEAD", "OPTIONS"],
             allow_headers=["If-None-Match", "Accept"],
-            expose_headers=["ETag", "Link", "X-Total-Count"],
+            expose_headers=["ETag", "Link", "X-Total-Count", "Retry-After", "Content-Disposition"],
         )
-    app.add_middleware(Guard, max_query_string=settings.max_query_string_length)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
