@@ -38,9 +38,11 @@ AI talent programmes, AI and cloud infrastructure, data corridors and labs; the
 organizations behind them; the MoUs they sign; and the quantified pledges they make.
 Every initiative, MoU and pledge cites a verbatim quote of its article.
 
-Lists take `limit`, `cursor`, `sort`, `q`, `facets` and `format` (json, csv, ndjson).
-Repeating a filter means OR; different filters combine with AND. Unknown parameters
-are an error. Errors are `application/problem+json`.
+Lists take `limit`, `cursor`, `sort`, `q` and `facets`; `/v1/<list>.csv` and
+`/v1/<list>.ndjson` stream every matching row, with the same filters and `sort` (as do
+`format=csv|ndjson` and the Accept header on the list itself). Repeating a filter means OR;
+different filters combine with AND. Unknown parameters are an error. Errors are
+`application/problem+json`. Answers carry a weak `ETag`; `If-None-Match` gets a 304.
 """
 
 RESOURCES = [initiatives.RESOURCE, organizations.RESOURCE, mous.RESOURCE, pledges.RESOURCE, sources.RESOURCE]
@@ -94,6 +96,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # operation ids are the route functions' names (`list_pledges`, `get_pledge`): short and
+        # stable, so that generated clients read `pledges.list_pledges(...)`
+        generate_unique_id_function=lambda route: route.name,
     )
     app.state.settings = settings
     app.state.derived = DerivedCache()

@@ -200,7 +200,7 @@ def negotiate(request: Request, fmt: Format | None) -> Format:
     return Format.json
 
 
-def named(params: ListQuery, parameter: str) -> list[str]:
+def named(params: BaseModel, parameter: str) -> list[str]:
     """The names a comma-separated parameter lists; given but empty (`sort=`) is an error."""
     value = getattr(params, parameter)
     names = split_csv(value)
@@ -209,7 +209,7 @@ def named(params: ListQuery, parameter: str) -> list[str]:
     return names
 
 
-def sort_keys(resource: Resource, params: ListQuery) -> list[SortKey]:
+def sort_keys(resource: Resource, params: BaseModel) -> list[SortKey]:
     return parse_sort(resource.sorts, named(params, "sort") or [resource.default_sort])
 
 
@@ -228,19 +228,10 @@ def run_list(ctx: Listing, resource: Resource, params: ListQuery) -> Response:
     """One page as JSON, or every matching row as CSV / NDJSON."""
     conn = ctx.snap.conn
     fmt = negotiate(ctx.request, params.format)
+    if fmt is not Format.json:
+        return run_export(ctx, resource, params, fmt)
     keys = sort_keys(resource, params)
     given = resource.given(params)
-    if fmt is not Format.json:
-        conditions = resource.conditions(conn, given)
-        return export(
-            conn,
-            resource,
-            keys,
-            conditions,
-            fmt,
-            max_rows=ctx.settings.max_export_rows,
-            headers=ctx.snap.headers,
-        )
     query = signed(resource, params, keys)
     after = decode_cursor(params.cursor, query, keys) if params.cursor else None
     facets = facet_names(resource.facets, named(params, "facets"))
@@ -260,3 +251,19 @@ def run_list(ctx: Listing, resource: Resource, params: ListQuery) -> Response:
     if facets:
         body["facets"] = {name: matches.facet(name) for name in facets}
     return json_response(ctx.snap, body, headers=headers)
+
+
+def run_export(ctx: Listing, resource: Resource, params: BaseModel, fmt: Format) -> Response:
+    """Every row the list's filters match, in its sort, as CSV or NDJSON (`params` may be the
+    list's or its export's: app.common.exports)."""
+    keys = sort_keys(resource, params)
+    conditions = resource.conditions(ctx.snap.conn, resource.given(params))
+    return export(
+        ctx.snap.conn,
+        resource,
+        keys,
+        conditions,
+        fmt,
+        max_rows=ctx.settings.max_export_rows,
+        headers=ctx.snap.headers,
+    )
