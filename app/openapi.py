@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from app.common.exports import MEDIA_TYPES
 from app.common.listing import Resource
 from app.common.problems import PROBLEM
+from app.openapi_examples import document_responses, form_examples
 
 
 class ParameterError(BaseModel):
@@ -114,6 +115,8 @@ def install_openapi(app: FastAPI, resources: list[Resource]) -> None:
                         "description": ERRORS[code],
                         "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
                     }
+        form_examples(schema)
+        document_responses(schema)
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
         app.openapi_schema = schema
