@@ -20,7 +20,7 @@ from app.docs import install_docs
 from app.initiatives import service as initiatives
 from app.initiatives.router import router as initiatives_router
 from app.meta.router import router as meta_router
-from app.middleware import Guard
+from app.middleware import Guard, SecurityHeaders
 from app.mous import service as mous
 from app.mous.router import router as mous_router
 from app.openapi import install_openapi
@@ -38,9 +38,11 @@ AI talent programmes, AI and cloud infrastructure, data corridors and labs; the
 organizations behind them; the MoUs they sign; and the quantified pledges they make.
 Every initiative, MoU and pledge cites a verbatim quote of its article.
 
-Lists take `limit`, `cursor`, `sort`, `q`, `facets` and `format` (json, csv, ndjson).
-Repeating a filter means OR; different filters combine with AND. Unknown parameters
-are an error. Errors are `application/problem+json`.
+Lists take `limit`, `cursor`, `sort`, `q` and `facets`; `/v1/<list>.csv` and
+`/v1/<list>.ndjson` stream every matching row, with the same filters and `sort` (as do
+`format=csv|ndjson` and the Accept header on the list itself). Repeating a filter means OR;
+different filters combine with AND. Unknown parameters are an error. Errors are
+`application/problem+json`. Answers carry a weak `ETag`; `If-None-Match` gets a 304.
 """
 
 RESOURCES = [initiatives.RESOURCE, organizations.RESOURCE, mous.RESOURCE, pledges.RESOURCE, sources.RESOURCE]
@@ -94,6 +96,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # operation ids are the route functions' names (`list_pledges`, `get_pledge`): short and
+        # stable, so that generated clients read `pledges.list_pledges(...)`
+        generate_unique_id_function=lambda route: route.name,
     )
     app.state.settings = settings
     app.state.derived = DerivedCache()
@@ -116,17 +121,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
 
+    # Outermost last (app.middleware says why this order).
     # level 4: 3x faster than the default 9 on a 34 KB page, for a body 5% larger
     app.add_middleware(GZip, minimum_size=1024, compresslevel=4)
+    app.add_middleware(Guard, max_query_string=settings.max_query_string_length, router=app.router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "HEAD", "OPTIONS"],
             allow_headers=["If-None-Match", "Accept"],
-            expose_headers=["ETag", "Link", "X-Total-Count"],
+            expose_headers=["ETag", "Link", "X-Total-Count", "Retry-After", "Content-Disposition"],
         )
-    app.add_middleware(Guard, max_query_string=settings.max_query_string_length)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

@@ -1,5 +1,18 @@
-"""Pure-ASGI guard: read-only methods, bounded query strings, security headers."""
+"""Pure-ASGI middleware: security headers on every response; a guard of read-only methods,
+OPTIONS and bounded query strings.
 
+The order, outermost first: SecurityHeaders, then CORS (when `CORS_ORIGINS` is set), then
+Guard, then the app. So the guard's own answers (405, 414, the 204 of OPTIONS) and the 500 it
+renders pass through CORS and carry its headers, and CORS's preflight answers carry the
+security headers.
+
+OPTIONS: on a path the API serves, 204 with `Allow`; on any other path, the app's 404 problem.
+A preflight (OPTIONS with Access-Control-Request-Method) is answered by CORS when it is on;
+when it is off, it is a plain OPTIONS, with no CORS header.
+"""
+
+from starlette.responses import Response
+from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.common.problems import problem_response, unexpected_error
@@ -19,10 +32,40 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'"
 HEAD_REQUEST = "app.head"
 
 
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = (DOCS_CSP if scope["path"] in DOCS_PATHS else API_CSP).encode()
+
+        async def send_secure(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                raw += [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"content-security-policy", csp),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                ]
+                message = {**message, "headers": raw}
+            await send(message)
+
+        await self.app(scope, receive, send_secure)
+
+
 class Guard:
-    def __init__(self, app: ASGIApp, *, max_query_string: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_query_string: int, router: Router) -> None:
         self.app = app
         self.max_query_string = max_query_string
+        self.router = router  # to tell the paths the API serves
+
+    def _serves(self, scope: Scope) -> bool:
+        probe = {**scope, "method": "GET"}
+        return any(route.matches(probe)[0] is Match.FULL for route in self.router.routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -30,7 +73,6 @@ class Guard:
             return
         method = scope["method"]
         path = scope["path"]
-        headers = dict(scope.get("headers") or [])
         if method not in READ_METHODS:
             response = problem_response(
                 405,
@@ -39,16 +81,10 @@ class Guard:
                 instance=path,
                 headers={"Allow": ALLOW},
             )
-            await self._send_with_headers(response, scope, receive, send)
+            await response(scope, receive, send)
             return
-        if method == "OPTIONS" and b"access-control-request-method" not in headers:
-            response = problem_response(405, "Method not allowed", "use GET", instance=path)
-            response.status_code = 204
-            response.body = b""
-            response.headers["Allow"] = ALLOW
-            del response.headers["content-type"]
-            response.headers["content-length"] = "0"
-            await self._send_with_headers(response, scope, receive, send)
+        if method == "OPTIONS" and self._serves(scope):
+            await Response(status_code=204, headers={"Allow": ALLOW})(scope, receive, send)
             return
         if len(scope.get("query_string", b"")) > self.max_query_string:
             response = problem_response(
@@ -57,44 +93,30 @@ class Guard:
                 f"the query string is longer than {self.max_query_string} bytes",
                 instance=path,
             )
-            await self._send_with_headers(response, scope, receive, send)
+            await response(scope, receive, send)
             return
-        csp = DOCS_CSP if path in DOCS_PATHS else API_CSP
 
         started = False
 
-        async def send_secure(message: Message) -> None:
+        async def send_started(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                raw = list(message.get("headers", []))
-                raw += [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"content-security-policy", csp.encode()),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"x-frame-options", b"DENY"),
-                ]
-                message = {**message, "headers": raw}
             await send(message)
 
-        sender = send_secure
+        sender = send_started
         if method == "HEAD":  # answered as the GET it mirrors, without the body
             scope = {**scope, "method": "GET", HEAD_REQUEST: True}
 
             async def send_head(message: Message) -> None:
                 if message["type"] == "http.response.body":
                     message = {**message, "body": b""}
-                await send_secure(message)
+                await send_started(message)
 
             sender = send_head
         try:
             await self.app(scope, receive, sender)
-        except Exception:  # rendered here, inside this guard, so that a 500 has its headers too
+        except Exception:  # rendered here, inside CORS and the security headers, so that a 500 has them too
             if started:
                 raise
             await unexpected_error(path)(scope, receive, sender)
-
-    async def _send_with_headers(self, response, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[no-untyped-def]
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Content-Security-Policy"] = API_CSP
-        await response(scope, receive, send)

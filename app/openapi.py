@@ -6,8 +6,10 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
+from app.common.exports import MEDIA_TYPES
 from app.common.listing import Resource
 from app.common.problems import PROBLEM
+from app.openapi_examples import document_responses, form_examples
 
 
 class ParameterError(BaseModel):
@@ -38,7 +40,7 @@ ERRORS = {
 }
 
 
-def _errors_for(operation: dict[str, Any]) -> list[str]:
+def _errors_for(operation: dict[str, Any], *, exports: bool) -> list[str]:
     params = operation.get("parameters", [])
     names = {p["name"] for p in params if p["in"] == "query"}
     codes = ["414", "500"]
@@ -48,7 +50,7 @@ def _errors_for(operation: dict[str, Any]) -> list[str]:
         codes.append("422")
     if "cursor" in names:
         codes.append("400")
-    if "format" in names:
+    if exports:
         codes.append("413")
     if operation.get("tags") != ["meta"] or operation.get("operationId", "").startswith(("index", "ready")):
         codes.append("503")
@@ -60,20 +62,31 @@ def comma_list(values: list[str]) -> dict[str, Any]:
     return {"type": "array", "items": {"type": "string", "enum": values}, "minItems": 1, "uniqueItems": True}
 
 
+EXPORT_FORMATS = [fmt.value for fmt in MEDIA_TYPES]
+
+
+def _list_paths(resource: Resource) -> list[str]:
+    """The paths of a list: its JSON pages and its exports (app.common.exports)."""
+    return [f"/v1/{resource.name}{suffix}" for suffix in ("", *(f".{fmt}" for fmt in EXPORT_FORMATS))]
+
+
 def _vocabularies(schema: dict[str, Any], resources: list[Resource]) -> None:
-    """`sort` and `facets` of each list as the values its resource allows, comma-separated."""
+    """`sort` and `facets` of each list and export as the values its resource allows,
+    comma-separated; the JSON list documents no `format` (the exports are their own paths)."""
     for resource in resources:
-        operation = schema["paths"][f"/v1/{resource.name}"]["get"]
         allowed = {
             "sort": [f"{sign}{name}" for name in resource.sorts for sign in ("", "-")],
             "facets": list(resource.facets),
         }
-        for parameter in operation["parameters"]:
-            if parameter["name"] in allowed:
-                values = allowed[parameter["name"]]
-                parameter["schema"] = comma_list(values)
-                parameter["style"], parameter["explode"] = "form", False
-                parameter["example"] = [values[1] if parameter["name"] == "sort" else values[0]]
+        for path in _list_paths(resource):
+            operation = schema["paths"][path]["get"]
+            operation["parameters"] = [p for p in operation["parameters"] if p["name"] != "format"]
+            for parameter in operation["parameters"]:
+                if parameter["name"] in allowed:
+                    values = allowed[parameter["name"]]
+                    parameter["schema"] = comma_list(values)
+                    parameter["style"], parameter["explode"] = "form", False
+                    parameter["example"] = [values[1] if parameter["name"] == "sort" else values[0]]
 
 
 def install_openapi(app: FastAPI, resources: list[Resource]) -> None:
@@ -92,15 +105,18 @@ def install_openapi(app: FastAPI, resources: list[Resource]) -> None:
         problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
         components.update(problem.pop("$defs", {}))
         components["Problem"] = problem
-        for item in schema["paths"].values():
+        exporting = {path for resource in resources for path in _list_paths(resource)}
+        for path, item in schema["paths"].items():
             for operation in item.values():
                 responses = operation["responses"]
                 responses.pop("422", None)  # FastAPI's application/json validation error
-                for code in _errors_for(operation):
+                for code in _errors_for(operation, exports=path in exporting):
                     responses[code] = {
                         "description": ERRORS[code],
                         "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
                     }
+        form_examples(schema)
+        document_responses(schema)
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
         app.openapi_schema = schema

@@ -107,6 +107,13 @@ def test_facets_count_the_whole_filtered_set(client: TestClient, path: str, face
                 assert filtered == count, (name, value)
 
 
+def test_a_facet_named_twice_is_a_422_as_the_schema_says(client: TestClient) -> None:
+    """`facets` is documented `uniqueItems`, like `sort` (schemathesis found it accepted)."""
+    response = client.get("/v1/sources?facets=year,publisher,year")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["parameter"] == "facets"
+
+
 def _json_rows(client: TestClient, path: str) -> list[dict]:
     sep = "&" if "?" in path else "?"
     return client.get(f"{path}{sep}limit=500").json()["items"]

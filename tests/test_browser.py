@@ -1,4 +1,5 @@
-"""Swagger UI in a real headless Chromium: /docs renders offline and "Try it out" works.
+"""Swagger UI in a real headless Chromium: /docs renders offline, shows the examples, and
+"Try it out" sends them as they are.
 
 Needs Debian's chromium at /usr/bin/chromium (never `playwright install`). Without it the
 test is skipped loudly, or fails when REQUIRE_BROWSER=1.
@@ -27,7 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-PLEDGE_ID = "huawei-malaysia-30000-ai-professionals"
+PLEDGE_ID = "huawei-singapore-1000-ai-developers"  # what the examples of GET /v1/pledges find
 UI_TIMEOUT_MS = 20_000
 
 pytestmark = pytest.mark.browser
@@ -83,16 +84,20 @@ def test_swagger_ui_try_it_out(api_url: str, tmp_path: Path) -> None:
             assert operation.count() == 1
             assert (operation.get_attribute("id") or "").startswith("operations-pledges-")
             operation.locator(".opblock-summary").first.click()
+            # The documented 200 example, a real record, shows before anything is sent.
+            documented = operation.locator(".responses-wrapper .response .example").first
+            documented.wait_for(timeout=UI_TIMEOUT_MS)
+            example_text = documented.inner_text()
             operation.get_by_role("button", name="Try it out").click()
 
-            # organization is an array<string>: Swagger UI shows "Add string item" then inputs.
-            row = operation.locator('tr[data-param-name="organization"]')
-            add_item = row.get_by_role("button", name="Add string item")
-            if add_item.count():
-                add_item.click()
-            item = row.locator("input").first
+            # The form comes filled with the parameters' examples (organization is an
+            # array<string>: one input per item); Execute sends them as they are.
+            item = operation.locator('tr[data-param-name="organization"] input').first
             item.wait_for(timeout=UI_TIMEOUT_MS)
-            item.fill("huawei")
+            prefilled = {
+                name: operation.locator(f'tr[data-param-name="{name}"] input').first.input_value()
+                for name in ("organization", "country", "min_amount", "announced_to")
+            }
 
             operation.get_by_role("button", name="Execute").click()
             live = operation.locator(".live-responses-table")
@@ -105,7 +110,14 @@ def test_swagger_ui_try_it_out(api_url: str, tmp_path: Path) -> None:
         finally:
             browser.close()
 
-    assert "organization=huawei" in request_url
+    assert prefilled == {
+        "organization": "huawei",
+        "country": "SG",
+        "min_amount": "1000",
+        "announced_to": "2025",
+    }
+    assert PLEDGE_ID in example_text
+    assert "organization=huawei" in request_url and "country=SG" in request_url
     assert status.strip() == "200"
     assert PLEDGE_ID in body
     assert (tmp_path / "swagger.png").is_file()

@@ -20,15 +20,6 @@ if TYPE_CHECKING:
     from app.common.listing import Resource
 
 EXPORT_CHUNK = 1000
-# The OpenAPI description of a list's 200 beside its JSON page.
-EXPORTS: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {
-            "text/csv": {"schema": {"type": "string"}},
-            "application/x-ndjson": {"schema": {"type": "string"}},
-        }
-    }
-}
 
 
 class ExportTooLarge(ProblemError):

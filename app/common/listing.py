@@ -191,7 +191,7 @@ def listing(
 ListingDep = Annotated[Listing, Depends(listing)]
 
 
-def named(params: ListQuery, parameter: str) -> list[str]:
+def named(params: BaseModel, parameter: str) -> list[str]:
     """The names a comma-separated parameter lists (`-announced_on,name`), exactly as written:
     given but empty (`sort=`), an empty name or one padded with spaces is an error."""
     value: str | None = getattr(params, parameter)
@@ -205,7 +205,7 @@ def named(params: ListQuery, parameter: str) -> list[str]:
     return names
 
 
-def sort_keys(resource: Resource, params: ListQuery) -> list[SortKey]:
+def sort_keys(resource: Resource, params: BaseModel) -> list[SortKey]:
     return parse_sort(resource.sorts, named(params, "sort") or [resource.default_sort])
 
 
@@ -224,8 +224,6 @@ def run_list(ctx: Listing, resource: Resource, params: ListQuery) -> Response:
     """One page as JSON, or every matching row as CSV / NDJSON."""
     conn = ctx.snap.conn
     fmt = ctx.snap.representation  # `format`, else Accept (app.common.negotiation)
-    keys = sort_keys(resource, params)
-    given = resource.given(params)
     if fmt is not Format.json:
         misplaced = sorted(PAGE_ONLY & params.model_fields_set)
         if misplaced:
@@ -234,10 +232,9 @@ def run_list(ctx: Listing, resource: Resource, params: ListQuery) -> Response:
                 f"does not apply to exports ({fmt.value}: every matching row); leave it out,"
                 " or ask for format=json to get one page",
             )
-        conditions = resource.conditions(conn, given)
-        return respond(
-            ctx.snap, export(conn, resource, keys, conditions, fmt, max_rows=ctx.settings.max_export_rows)
-        )
+        return run_export(ctx, resource, params, fmt)
+    keys = sort_keys(resource, params)
+    given = resource.given(params)
     query = signed(resource, params, keys)
     after = decode_cursor(params.cursor, query, keys) if params.cursor else None
     facets = facet_names(resource.facets, named(params, "facets"))
@@ -257,3 +254,14 @@ def run_list(ctx: Listing, resource: Resource, params: ListQuery) -> Response:
     if facets:
         body["facets"] = {name: matches.facet(name) for name in facets}
     return json_response(ctx.snap, body, headers=headers)
+
+
+def run_export(ctx: Listing, resource: Resource, params: BaseModel, fmt: Format) -> Response:
+    """Every row the list's filters match, in its sort, as CSV or NDJSON (`params` may be the
+    list's or its export's: app.common.exports)."""
+    keys = sort_keys(resource, params)
+    conditions = resource.conditions(ctx.snap.conn, resource.given(params))
+    return respond(
+        ctx.snap,
+        export(ctx.snap.conn, resource, keys, conditions, fmt, max_rows=ctx.settings.max_export_rows),
+    )

@@ -68,13 +68,13 @@ class InitiativeQuery(ListQuery):
         list[Role],
         Field(
             description="Participant role; with `organization`, that organization in that role.",
-            examples=[["lead"]],
+            examples=[["supplier"]],
         ),
         RoleOf(ini.c.id, participants, "initiative_id", "role"),
     ] = []
     kind: Annotated[
         list[InitiativeKind],
-        Field(description="Kind of initiative.", examples=[["talent_programme"]]),
+        Field(description="Kind of initiative.", examples=[["service"]]),
         Values(ini.c.kind),
     ] = []
     sector: Annotated[
@@ -86,7 +86,7 @@ class InitiativeQuery(ListQuery):
         Linked(ini.c.id, sectors, "initiative_id", "sector"),
     ] = []
     status: Annotated[
-        list[Status], Field(description="Status.", examples=[["active"]]), Values(ini.c.status)
+        list[Status], Field(description="Status.", examples=[["announced"]]), Values(ini.c.status)
     ] = []
     announced_from: Annotated[
         DateParam | None,

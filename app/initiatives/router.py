@@ -3,7 +3,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
-from app.common.export import EXPORTS
+from app.common.exports import add_exports
 from app.common.listing import ListingDep, run_list
 from app.common.params import found, id_param
 from app.common.responses import json_response
@@ -22,7 +22,7 @@ async def initiative(
     return found(service.detail(snap.conn, initiative_id), "initiative", initiative_id)
 
 
-@router.get("", response_model=InitiativeList, summary="List initiatives", responses=EXPORTS)
+@router.get("", response_model=InitiativeList, summary="List initiatives")
 async def list_initiatives(listing: ListingDep, params: Annotated[InitiativeQuery, Query()]) -> Response:
     """Programmes, infrastructure, labs, corridors and policies, filtered and paginated."""
     return run_list(listing, service.RESOURCE, params)
@@ -32,3 +32,6 @@ async def list_initiatives(listing: ListingDep, params: Annotated[InitiativeQuer
 async def get_initiative(snap: SnapshotDep, item: Annotated[dict[str, Any], Depends(initiative)]) -> Response:
     """An initiative with its participants, pledges, MoUs and citations."""
     return json_response(snap, item)
+
+
+add_exports(router, service.RESOURCE)

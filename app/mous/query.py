@@ -28,7 +28,7 @@ class MouQuery(ListQuery):
     ] = []
     country: Annotated[
         list[CountryCode],
-        Field(description="Country of any party (ISO alpha-2).", examples=[["CN"]]),
+        Field(description="Country of any party (ISO alpha-2).", examples=[["MY"]]),
         Linked(mous.c.id, parties, "mou_id", "organization_id", via=orgs.c.country),
     ] = []
     signed_from: Annotated[

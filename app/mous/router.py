@@ -3,7 +3,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
-from app.common.export import EXPORTS
+from app.common.exports import add_exports
 from app.common.listing import ListingDep, run_list
 from app.common.params import found, id_param
 from app.common.responses import json_response
@@ -21,7 +21,7 @@ async def mou(
     return found(service.detail(snap.conn, mou_id), "mou", mou_id)
 
 
-@router.get("", response_model=MouList, summary="List MoUs", responses=EXPORTS)
+@router.get("", response_model=MouList, summary="List MoUs")
 async def list_mous(listing: ListingDep, params: Annotated[MouQuery, Query()]) -> Response:
     """Memoranda of understanding, by party (with subsidiaries), country, date, initiative."""
     return run_list(listing, service.RESOURCE, params)
@@ -31,3 +31,6 @@ async def list_mous(listing: ListingDep, params: Annotated[MouQuery, Query()]) -
 async def get_mou(snap: SnapshotDep, item: Annotated[dict[str, Any], Depends(mou)]) -> Response:
     """An MoU with its parties, witnesses, initiative and citations."""
     return json_response(snap, item)
+
+
+add_exports(router, service.RESOURCE)

@@ -22,7 +22,7 @@ class OrganizationQuery(ListQuery):
     ] = []
     kind: Annotated[
         list[OrganizationKind],
-        Field(description="Kind of organization.", examples=[["university"]]),
+        Field(description="Kind of organization.", examples=[["company"]]),
         Values(orgs.c.kind),
     ] = []
     parent: Annotated[

@@ -3,7 +3,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
-from app.common.export import EXPORTS
+from app.common.exports import add_exports
 from app.common.listing import ListingDep, run_list
 from app.common.params import found, id_param
 from app.common.responses import json_response
@@ -24,7 +24,7 @@ async def partners(snap: SnapshotDep, organization_id: OrganizationId) -> dict[s
     return found(service.partners(snap.conn, organization_id), "organization", organization_id)
 
 
-@router.get("", response_model=OrganizationList, summary="List organizations", responses=EXPORTS)
+@router.get("", response_model=OrganizationList, summary="List organizations")
 async def list_organizations(listing: ListingDep, params: Annotated[OrganizationQuery, Query()]) -> Response:
     """Companies, government bodies, universities...; `q` also matches aliases."""
     return run_list(listing, service.RESOURCE, params)
@@ -39,6 +39,11 @@ async def get_organization(
 
 
 @router.get("/{organization_id}/partners", response_model=PartnerList, summary="Who it works with")
-async def get_partners(snap: SnapshotDep, body: Annotated[dict[str, Any], Depends(partners)]) -> Response:
+async def get_organization_partners(
+    snap: SnapshotDep, body: Annotated[dict[str, Any], Depends(partners)]
+) -> Response:
     """Organizations sharing an MoU or an initiative with it or its subsidiaries, and through what."""
     return json_response(snap, body)
+
+
+add_exports(router, service.RESOURCE)

@@ -31,7 +31,7 @@ class PledgeFilters(Filtered):
         list[CountryCode],
         Field(
             description="A country the pledge is for (worldwide pledges list none).",
-            examples=[["MY"]],
+            examples=[["SG"]],
         ),
         Linked(pledges.c.id, countries, "pledge_id", "country"),
     ] = []
@@ -41,7 +41,7 @@ class PledgeFilters(Filtered):
         Values(pledges.c.metric),
     ] = []
     unit: Annotated[
-        list[Unit], Field(description="Unit of the amount.", examples=[["USD"]]), Values(pledges.c.unit)
+        list[Unit], Field(description="Unit of the amount.", examples=[["people"]]), Values(pledges.c.unit)
     ] = []
     min_amount: Annotated[
         float | None,

@@ -3,7 +3,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
-from app.common.export import EXPORTS
+from app.common.exports import add_exports
 from app.common.listing import ListingDep, run_list
 from app.common.params import found, id_param
 from app.common.responses import json_response
@@ -22,7 +22,7 @@ async def pledge(
     return found(service.detail(snap.conn, pledge_id), "pledge", pledge_id)
 
 
-@router.get("", response_model=PledgeList, summary="List pledges", responses=EXPORTS)
+@router.get("", response_model=PledgeList, summary="List pledges")
 async def list_pledges(listing: ListingDep, params: Annotated[PledgeQuery, Query()]) -> Response:
     """Quantified commitments: people trained, money invested, GPUs deployed..."""
     return run_list(listing, service.RESOURCE, params)
@@ -42,3 +42,6 @@ async def pledge_summary(snap: SnapshotDep, params: Annotated[SummaryQuery, Quer
 async def get_pledge(snap: SnapshotDep, item: Annotated[dict[str, Any], Depends(pledge)]) -> Response:
     """A pledge with its pledger, initiative and citations."""
     return json_response(snap, item)
+
+
+add_exports(router, service.RESOURCE)

@@ -72,7 +72,7 @@ def _offset(cursor: str | None) -> int:
     return offset
 
 
-@router.get("/v1/search", response_model=SearchResult, summary="Search every resource")
+@router.get("/v1/search", response_model=SearchResult, summary="Search every resource", operation_id="search")
 async def search_all(
     request: Request, snap: SnapshotDep, cache: DerivedDep, params: Annotated[SearchQuery, Query()]
 ) -> Response:

@@ -3,7 +3,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
-from app.common.export import EXPORTS
+from app.common.exports import add_exports
 from app.common.listing import ListingDep, run_list
 from app.common.params import found, id_param
 from app.common.responses import json_response
@@ -21,7 +21,7 @@ async def source(
     return found(service.detail(snap.conn, source_id), "source", source_id)
 
 
-@router.get("", response_model=SourceList, summary="List sources", responses=EXPORTS)
+@router.get("", response_model=SourceList, summary="List sources")
 async def list_sources(listing: ListingDep, params: Annotated[SourceQuery, Query()]) -> Response:
     """The articles the records are curated from."""
     return run_list(listing, service.RESOURCE, params)
@@ -31,3 +31,6 @@ async def list_sources(listing: ListingDep, params: Annotated[SourceQuery, Query
 async def get_source(snap: SnapshotDep, item: Annotated[dict[str, Any], Depends(source)]) -> Response:
     """A source with the initiatives, MoUs and pledges that cite it, and their quotes."""
     return json_response(snap, item)
+
+
+add_exports(router, service.RESOURCE)
