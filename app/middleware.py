@@ -50,7 +50,7 @@ class Guard:
         if len(scope.get("query_string", b"")) > self.max_query_string:
             response = problem_response(
                 414,
-                "Request too large",
+                "Query string too long",
                 f"the query string is longer than {self.max_query_string} bytes",
                 instance=path,
             )
