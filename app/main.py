@@ -5,7 +5,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
@@ -13,6 +13,7 @@ from starlette.responses import Response
 from app.common import problems
 from app.common.cache import DerivedCache
 from app.common.counting import CountIndex
+from app.common.query_string import declared_parameters
 from app.config import Settings, get_settings
 from app.db import make_engine, pool_capacity
 from app.deps import NotModified, not_modified_response
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(declared_parameters)],  # before any other: no query runs for a typo
     )
     app.state.settings = settings
     app.state.derived = DerivedCache()
