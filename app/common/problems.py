@@ -24,6 +24,10 @@ PROBLEM = "application/problem+json"
 PROBLEMS_PATH = "/problems"
 
 
+def slug_of(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
 class ProblemError(Exception):
     """The request cannot be answered as it is; the detail says why."""
 
@@ -37,7 +41,7 @@ class ProblemError(Exception):
 
     @classmethod
     def slug(cls) -> str:
-        return re.sub(r"[^a-z0-9]+", "-", cls.title.lower()).strip("-")
+        return slug_of(cls.title)
 
 
 class InvalidParameter(ProblemError):
@@ -142,7 +146,7 @@ def problem_kinds() -> dict[str, type[ProblemError]]:
 
 def problem_type(status: int, title: str) -> tuple[str, str]:
     """The `type` and `title` of a problem: its page if it has one, else about:blank."""
-    kind = problem_kinds().get(re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-"))
+    kind = problem_kinds().get(slug_of(title))
     if kind is not None and kind.status == status:
         return f"{PROBLEMS_PATH}/{kind.slug()}", kind.title
     return "about:blank", HTTPStatus(status).phrase
