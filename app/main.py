@@ -5,13 +5,14 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
 from app.common import problems
 from app.common.cache import DerivedCache
 from app.common.counting import CountIndex
+from app.common.query_string import declared_parameters
 from app.compression import GZip
 from app.config import Settings, get_settings
 from app.db import make_engine, pool_capacity
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # operation ids are the route functions' names (`list_pledges`, `get_pledge`): short and
         # stable, so that generated clients read `pledges.list_pledges(...)`
         generate_unique_id_function=lambda route: route.name,
+        dependencies=[Depends(declared_parameters)],  # before any other: no query runs for a typo
     )
     app.state.settings = settings
     app.state.derived = DerivedCache()

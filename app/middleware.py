@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.common.problems import problem_response, unexpected_error
+from app.common.problems import QueryTooLong, problem_response, unexpected_error
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 ALLOW = "GET, HEAD, OPTIONS"
@@ -88,8 +88,8 @@ class Guard:
             return
         if len(scope.get("query_string", b"")) > self.max_query_string:
             response = problem_response(
-                414,
-                "Request too large",
+                QueryTooLong.status,
+                QueryTooLong.title,
                 f"the query string is longer than {self.max_query_string} bytes",
                 instance=path,
             )

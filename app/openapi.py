@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from app.common.exports import MEDIA_TYPES
 from app.common.listing import Resource
 from app.common.problems import PROBLEM
+from app.common.vocabulary import any_case_pattern
 from app.openapi_examples import document_responses, form_examples
 
 
@@ -21,7 +22,12 @@ class ParameterError(BaseModel):
 class Problem(BaseModel):
     """An error as RFC 9457 problem details."""
 
-    type: str = Field(examples=["about:blank"])
+    type: str = Field(
+        description="The kind of problem: a page of this API that documents it, /problems/<slug>"
+        " (GET /problems lists them), or about:blank with the status phrase as title.",
+        examples=["/problems/invalid-query-parameter"],
+        json_schema_extra={"format": "uri-reference"},
+    )
     title: str = Field(examples=["Invalid query parameter"])
     status: int = Field(examples=[422])
     detail: str = Field(examples=["country: 'XX' is not an ISO 3166-1 alpha-2 country code such as MY"])
@@ -30,9 +36,8 @@ class Problem(BaseModel):
 
 
 ERRORS = {
-    "400": "Invalid cursor",
+    "400": "Invalid cursor, or an export larger than the configured maximum (400: 413 is about request content)",
     "404": "No record with this id",
-    "413": "Export larger than the configured maximum",
     "414": "Query string too long",
     "422": "Invalid or unknown query parameter",
     "500": "Unexpected error (no internals are shown)",
@@ -48,18 +53,21 @@ def _errors_for(operation: dict[str, Any], *, exports: bool) -> list[str]:
         codes.append("404")
     if params:
         codes.append("422")
-    if "cursor" in names:
+    if "cursor" in names or "format" in names or exports:
         codes.append("400")
-    if exports:
-        codes.append("413")
     if operation.get("tags") != ["meta"] or operation.get("operationId", "").startswith(("index", "ready")):
         codes.append("503")
     return sorted(codes)
 
 
 def comma_list(values: list[str]) -> dict[str, Any]:
-    """The schema of a parameter that takes several of `values`, comma-separated (`a,-b`)."""
-    return {"type": "array", "items": {"type": "string", "enum": values}, "minItems": 1, "uniqueItems": True}
+    """The schema of a parameter that takes several of `values` (in any case), comma-separated (`a,-b`)."""
+    items = {
+        "anyOf": [{"type": "string", "enum": values}, {"type": "string", "pattern": any_case_pattern(values)}]
+    }
+    # Each name at most once (either way for a sort): spellings in other cases are unique items too.
+    most = len({v.lstrip("-") for v in values})
+    return {"type": "array", "items": items, "minItems": 1, "maxItems": most, "uniqueItems": True}
 
 
 EXPORT_FORMATS = [fmt.value for fmt in MEDIA_TYPES]
@@ -80,7 +88,11 @@ def _vocabularies(schema: dict[str, Any], resources: list[Resource]) -> None:
         }
         for path in _list_paths(resource):
             operation = schema["paths"][path]["get"]
-            operation["parameters"] = [p for p in operation["parameters"] if p["name"] != "format"]
+            if any(p["name"] == "format" for p in operation["parameters"]):
+                operation["parameters"] = [p for p in operation["parameters"] if p["name"] != "format"]
+                # still accepted on the list (`format=csv` wins over Accept); the exports are documented
+                # as their own operations so that a generated client gets one content type per 200
+                operation["x-also-accepts"] = ["format"]
             for parameter in operation["parameters"]:
                 if parameter["name"] in allowed:
                     values = allowed[parameter["name"]]

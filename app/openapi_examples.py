@@ -24,6 +24,7 @@ from app.common.problems import (
     InvalidParameter,
     NotFound,
     ProblemError,
+    QueryTooLong,
     ServiceUnavailable,
     problem_response,
 )
@@ -82,7 +83,7 @@ def problem_examples() -> dict[str, list[dict[str, Any]]]:
             ),
             "/v1/pledges.csv",
         ),
-        _problem(414, "Request too large", "the query string is longer than 4096 bytes", "/v1/initiatives"),
+        _problem(414, QueryTooLong.title, "the query string is longer than 4096 bytes", "/v1/initiatives"),
         _raised(
             InvalidParameter("country", "'XX' is not an ISO 3166-1 alpha-2 country code such as MY"),
             "/v1/initiatives",

@@ -170,7 +170,9 @@ def test_cors_allow_list(seeded_db: Database) -> None:
 
 def test_export_row_cap(seeded_db: Database) -> None:
     with TestClient(create_app(Settings(database_url=seeded_db.reader_url, max_export_rows=5))) as c:
-        assert_problem(c.get("/v1/initiatives?format=csv"), 413)
+        # 400, not 413: 413 is about the request's own content (RFC 9110 15.5.14)
+        body = assert_problem(c.get("/v1/initiatives?format=csv"), 400)
+        assert body["type"] == "/problems/export-too-large"
         assert c.get("/v1/initiatives?format=csv&kind=policy").status_code == 200
 
 

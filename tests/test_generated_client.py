@@ -89,7 +89,7 @@ def test_a_generated_client_reads_lists_pages_records_errors_and_exports(
 
     walked: list[str] = []
     cursor: Any = None
-    sort = [models.ListPledgesSortItem("-amount")]
+    sort: list[Any] = ["-amount"]  # an item is the enum or its other spellings (any case)
     while True:
         kwargs = {"cursor": cursor} if cursor else {}
         page = list_pledges.sync(client=api, organization=["huawei"], limit=2, sort=sort, **kwargs)

@@ -23,7 +23,11 @@ EXPORT_CHUNK = 1000
 
 
 class ExportTooLarge(ProblemError):
-    status = 413
+    """A CSV or NDJSON export would hold more rows than the server sends in one response
+    (MAX_EXPORT_ROWS); nothing was sent. Narrow the filters, or page through the JSON list.
+    (400, not 413: 413 is about the request's own content, and this request has none.)"""
+
+    status = 400
     title = "Export too large"
 
 

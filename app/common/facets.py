@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, Table, func, select
 
 from app.common.problems import InvalidParameter
+from app.common.vocabulary import fold
 
 Facet = Callable[[Select[Any]], Select[Any, int]]  # (the filtered ids) -> rows of (value, count)
 Join = tuple[Table, ColumnElement[bool]]  # a table a link leads to, and how
@@ -44,10 +45,17 @@ def count_facet(conn: Connection, facet: Facet, ids: Select[Any]) -> list[dict[s
 
 
 def facet_names(allowed: Collection[str], names: Sequence[str]) -> list[str]:
-    """The facets asked for; 422 for one the resource does not have, or one named twice."""
+    """The facets asked for (in any case); 422 for one the resource does not have, or one named twice
+    (`uniqueItems`; the same name in two cases is the same facet, counted once)."""
+    spellings = {name.lower(): name for name in allowed}
+    if len(names) > len(allowed):
+        raise InvalidParameter("facets", f"names {len(names)} facets; there are {len(allowed)}")
+    found = []
     for i, name in enumerate(names):
-        if name not in allowed:
-            raise InvalidParameter("facets", f"no facet {name!r}; use one of {', '.join(sorted(allowed))}")
         if name in names[:i]:
             raise InvalidParameter("facets", f"{name!r} is given twice")
-    return list(names)
+        facet = fold(name, spellings)
+        if facet is None:
+            raise InvalidParameter("facets", f"no facet {name!r}; use one of {', '.join(sorted(allowed))}")
+        found.append(facet)
+    return list(dict.fromkeys(found))

@@ -211,13 +211,14 @@ def sort_keys(resource: Resource, params: BaseModel) -> list[SortKey]:
 
 def signed(resource: Resource, params: ListQuery, keys: list[SortKey]) -> str:
     """The signature of the query a cursor of this list belongs to."""
-    return signature(resource.name, keys, params.model_dump(exclude={"cursor", "limit", "format", "facets"}))
+    filters = params.model_dump(exclude={"cursor", "limit", "format", "facets", "sort"})  # sort: the keys
+    return signature(resource.name, keys, filters)
 
 
 def cursor_after(resource: Resource, params: ListQuery, values: list[Any]) -> str:
     """The cursor of the page after a row with these sort values (benchmarks jump deep with it)."""
     keys = sort_keys(resource, params)
-    return encode_cursor(signed(resource, params, keys), values)
+    return encode_cursor(signed(resource, params, keys), keys, values)
 
 
 def run_list(ctx: Listing, resource: Resource, params: ListQuery) -> Response:
@@ -234,10 +235,10 @@ def run_list(ctx: Listing, resource: Resource, params: ListQuery) -> Response:
             )
         return run_export(ctx, resource, params, fmt)
     keys = sort_keys(resource, params)
+    facets = facet_names(resource.facets, named(params, "facets"))  # checked whatever the format
     given = resource.given(params)
     query = signed(resource, params, keys)
     after = decode_cursor(params.cursor, query, keys) if params.cursor else None
-    facets = facet_names(resource.facets, named(params, "facets"))
     matches = ctx.matches(resource, given)
 
     rows, more = matches.page(keys, after, params.limit)
@@ -248,7 +249,7 @@ def run_list(ctx: Listing, resource: Resource, params: ListQuery) -> Response:
     }
     headers = {}
     if more and rows:
-        body["next_cursor"] = encode_cursor(query, [rows[-1][k.field.column.key] for k in keys])
+        body["next_cursor"] = encode_cursor(query, keys, [rows[-1][k.field.column.key] for k in keys])
         next_url = ctx.request.url.include_query_params(cursor=body["next_cursor"])
         headers["Link"] = f'<{next_url}>; rel="next"'
     if facets:

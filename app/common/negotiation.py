@@ -12,7 +12,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from app.common.params import Format
-from app.common.problems import ProblemError
+from app.common.problems import NotAcceptable
 
 # The media type a client asks for, by representation; the one served adds `; charset=utf-8`
 # to text/csv (MEDIA_TYPES).
@@ -22,16 +22,13 @@ JSON_ONLY = (Format.json,)
 EVERY_FORMAT = (Format.json, Format.csv, Format.ndjson)
 
 
-class NotAcceptable(ProblemError):
-    status = 406
-    title = "Not acceptable"
-
-    def __init__(self, offered: Sequence[Format]) -> None:
-        types = ", ".join(ACCEPTED[f] for f in offered)
-        message = f"none of what this endpoint serves is acceptable: {types}"
-        if len(offered) > 1:
-            message += f" (or choose with format={'|'.join(f.value for f in offered)})"
-        super().__init__(message, errors=[{"parameter": "Accept", "in": "header", "message": message}])
+def not_acceptable(offered: Sequence[Format]) -> NotAcceptable:
+    """The 406 of a request that accepts nothing `offered`, saying what is."""
+    types = ", ".join(ACCEPTED[f] for f in offered)
+    message = f"none of what this endpoint serves is acceptable: {types}"
+    if len(offered) > 1:
+        message += f" (or choose with format={'|'.join(f.value for f in offered)})"
+    return NotAcceptable(message, errors=[{"parameter": "Accept", "in": "header", "message": message}])
 
 
 def _variants(fmt: Format) -> list[str]:
@@ -49,7 +46,7 @@ def negotiate(accept: str | None, offered: Sequence[Format], *, chosen: str | No
     """
     if chosen is not None:
         try:
-            return Format(chosen)
+            return Format(chosen.lower())  # vocabularies are read in any case
         except ValueError:
             return Format.json
     ranges = parse_accept_header(accept, MIMEAccept)
@@ -58,7 +55,7 @@ def negotiate(accept: str | None, offered: Sequence[Format], *, chosen: str | No
     variants = {variant: fmt for fmt in offered for variant in _variants(fmt)}
     best = ranges.best_match(variants)
     if best is None:
-        raise NotAcceptable(offered)
+        raise not_acceptable(offered)
     return variants[best]
 
 

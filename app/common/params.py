@@ -1,5 +1,6 @@
 """Query-parameter types shared by the resources: countries, dates, ids, the common list model."""
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -8,23 +9,16 @@ from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.common.problems import NotFound
+from app.common.vocabulary import AnyCase, any_case_pattern
+from app.dates import parse_partial_date
 
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_HINT = "ids are lowercase slugs (letters, digits, single hyphens) such as huawei"
+DATE_HINT = "dates are YYYY, YYYY-MM or YYYY-MM-DD"
 
-
-def _country(value: str) -> str:
-    code = value.strip().upper()
-    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code such as MY")
-    return code
-
-
-# What the schema promises matches what the server accepts exactly: the country codes in either
+# What the schema promises matches what the server accepts exactly: the country codes in any
 # case; real dates of years 1 to 9999, to the day, month or year.
-COUNTRY_PATTERN = "^(?:{})$".format(
-    "|".join("".join(f"[{c}{c.lower()}]" for c in country.alpha_2) for country in pycountry.countries)
-)
+COUNTRY_PATTERN = any_case_pattern(country.alpha_2 for country in pycountry.countries)
 _YEAR = "(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"
 _LEAP = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
 _MONTH_DAY = (
@@ -33,19 +27,45 @@ _MONTH_DAY = (
 )
 EXACT_DATE_PATTERN = f"^(?:{_YEAR}(?:-(?:0[1-9]|1[0-2]))?|{_YEAR}-{_MONTH_DAY}|{_LEAP}-02-29)$"
 
-CountryCode = Annotated[
-    str,
-    Field(min_length=2, max_length=2, json_schema_extra={"pattern": COUNTRY_PATTERN}),
-    AfterValidator(_country),
+
+def _country(value: str) -> str:
+    code = value.upper()
+    if value.isascii() and len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None:
+        return code
+    if "," in value:
+        hint = "use one ISO code per parameter, repeated for several: country=MY&country=SG"
+    else:
+        try:
+            code = pycountry.countries.lookup(value).alpha_2
+            hint = f"use its ISO code, {code}; repeat the parameter for several"
+        except LookupError:
+            hint = "use an ISO 3166-1 alpha-2 code such as MY; repeat the parameter for several"
+    raise ValueError(f"{value!r} is not a country code: {hint}")
+
+
+def _record_id(value: str) -> str:
+    if re.fullmatch(ID_PATTERN, value):
+        return value
+    slug = "-".join(re.findall(r"[a-z0-9]+", value.lower())) if value.isascii() else ""
+    better = f"; did you mean {slug!r}?" if slug else ""
+    raise ValueError(f"{value!r} is not an id: {ID_HINT}{better}")
+
+
+def _date(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?", value):
+        raise ValueError(f"{value!r} is not a date: {DATE_HINT}")
+    parse_partial_date(value)  # a real date: its ValueError says why not
+    return value
+
+
+CountryCode = Annotated[str, Field(json_schema_extra={"pattern": COUNTRY_PATTERN}), AfterValidator(_country)]
+RecordId = Annotated[
+    str, Field(max_length=120, json_schema_extra={"pattern": ID_PATTERN}), AfterValidator(_record_id)
 ]
-RecordId = Annotated[str, Field(min_length=1, max_length=120, pattern=ID_PATTERN)]
 DateParam = Annotated[
     str,
-    Field(
-        pattern=DATE_PATTERN,
-        examples=["2025-04-10", "2025-04", "2025"],
-        json_schema_extra={"pattern": EXACT_DATE_PATTERN},
-    ),
+    Field(examples=["2025-04-10", "2025-04", "2025"], json_schema_extra={"pattern": EXACT_DATE_PATTERN}),
+    AfterValidator(_date),
 ]
 
 
@@ -103,7 +123,7 @@ class ListQuery(Filtered):
         ),
     ] = None
     format: Annotated[
-        Format | None,
+        AnyCase[Format] | None,
         Field(
             description="`json` (one page), or `csv` / `ndjson` to stream every matching row."
             " The Accept header (text/csv, application/x-ndjson) works too.",
@@ -112,8 +132,16 @@ class ListQuery(Filtered):
 
 
 def id_param(noun: str, example: str) -> Any:
-    """The path parameter of a record's id: `Annotated[str, id_param("Pledge", "some-id")]`."""
-    return Path(max_length=120, pattern=ID_PATTERN, description=f"{noun} id.", examples=[example])
+    """The path parameter of a record's id: `Annotated[str, id_param("Pledge", "some-id")]`,
+    checked as RecordId is, with a message that says what ids look like."""
+    info = Path(
+        max_length=120,
+        description=f"{noun} id.",
+        examples=[example],
+        json_schema_extra={"pattern": ID_PATTERN},
+    )
+    info.metadata.append(AfterValidator(_record_id))
+    return info
 
 
 def found(item: dict[str, Any] | None, noun: str, record_id: str) -> dict[str, Any]:

@@ -1,6 +1,15 @@
-"""One error shape: RFC 9457 problem+json, rendered from one exception family."""
+"""One error shape: RFC 9457 problem+json, rendered from one exception family.
 
+Each kind of problem is a class with its status, its title and, as its docstring, what it means
+and what to do about it. Its `type` is `/problems/<slug>`, a page the API serves from that
+docstring (`GET /problems` lists them all); an error of no class of this family (a framework's
+status nobody expected) is `about:blank` with the status phrase as its title.
+"""
+
+import html
 import logging
+import re
+from http import HTTPStatus
 from typing import Any
 
 import orjson
@@ -8,14 +17,19 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 log = logging.getLogger("app")
 PROBLEM = "application/problem+json"
+PROBLEMS_PATH = "/problems"
+
+
+def slug_of(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
 class ProblemError(Exception):
-    """An error the client can act on; subclasses set the status and title."""
+    """The request cannot be answered as it is; the detail says why."""
 
     status = 400
     title = "Bad request"
@@ -25,8 +39,16 @@ class ProblemError(Exception):
         self.detail = detail
         self.errors = errors
 
+    @classmethod
+    def slug(cls) -> str:
+        return slug_of(cls.title)
+
 
 class InvalidParameter(ProblemError):
+    """A query parameter is unknown, given more than once though it takes one value, or has a value
+    this endpoint does not accept. `errors` names each parameter (`in: query`) and says what to
+    send instead."""
+
     status = 422
     title = "Invalid query parameter"
 
@@ -36,8 +58,28 @@ class InvalidParameter(ProblemError):
             errors=[{"parameter": parameter, "in": "query", "message": message}],
         )
 
+    @classmethod
+    def each(cls, problems: list[tuple[str, str]]) -> "InvalidParameter":
+        """One problem naming several parameters: (parameter, message) pairs."""
+        problem = cls(*problems[0])
+        problem.errors = [{"parameter": p, "in": "query", "message": m} for p, m in problems]
+        problem.detail = "; ".join(f"{p}: {m}" for p, m in problems)
+        return problem
+
+
+class InvalidPathParameter(ProblemError):
+    """A part of the path (a record's id) is not of the form it must have; `errors` names it
+    (`in: path`) and says what ids look like."""
+
+    status = 422
+    title = "Invalid path parameter"
+
 
 class BadCursor(ProblemError):
+    """The `cursor` was not issued by this API, or was issued for another query: another sort,
+    other filters or another list. Send it with the same parameters as the page it came from,
+    or leave it out to start from the first page."""
+
     status = 400
     title = "Invalid cursor"
 
@@ -49,13 +91,65 @@ class BadCursor(ProblemError):
 
 
 class NotFound(ProblemError):
+    """No record has this id, or no endpoint has this path."""
+
     status = 404
     title = "Not found"
 
 
+class MethodNotAllowed(ProblemError):
+    """The API is read-only: it answers GET, HEAD and OPTIONS (the `Allow` header)."""
+
+    status = 405
+    title = "Method not allowed"
+
+
+class NotAcceptable(ProblemError):
+    """None of the media types the `Accept` header allows can be served."""
+
+    status = 406
+    title = "Not acceptable"
+
+
+class QueryTooLong(ProblemError):
+    """The query string is longer than the server accepts (MAX_QUERY_STRING_LENGTH bytes)."""
+
+    status = 414
+    title = "Query string too long"
+
+
+class InternalError(ProblemError):
+    """Something failed that should not have; nothing of it is shown. Retrying may not help."""
+
+    status = 500
+    title = "Internal server error"
+
+
 class ServiceUnavailable(ProblemError):
+    """The database is unavailable, too slow, or every connection is busy; retry after the
+    number of seconds in the `Retry-After` header."""
+
     status = 503
     title = "Service unavailable"
+
+
+def problem_kinds() -> dict[str, type[ProblemError]]:
+    """Every kind of problem, by slug: the classes of this family (wherever they are declared)."""
+    found: dict[str, type[ProblemError]] = {}
+    todo = ProblemError.__subclasses__()  # the base is abstract: an instance of it is about:blank
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        found.setdefault(cls.slug(), cls)
+    return dict(sorted(found.items()))
+
+
+def problem_type(status: int, title: str) -> tuple[str, str]:
+    """The `type` and `title` of a problem: its page if it has one, else about:blank."""
+    kind = problem_kinds().get(slug_of(title))
+    if kind is not None and kind.status == status:
+        return f"{PROBLEMS_PATH}/{kind.slug()}", kind.title
+    return "about:blank", HTTPStatus(status).phrase
 
 
 def problem_response(
@@ -67,17 +161,19 @@ def problem_response(
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    body: dict[str, Any] = {
-        "type": f"https://httpstatuses.io/{status}" if status != 422 else "about:blank",
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
+    kind, title = problem_type(status, title)
+    body: dict[str, Any] = {"type": kind, "title": title, "status": status, "detail": detail}
     if instance:
         body["instance"] = instance
     if errors:
         body["errors"] = errors
     return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _message(err: dict[str, Any]) -> str:
+    if err.get("type") == "extra_forbidden":
+        return "unknown parameter"
+    return str(err.get("msg", "invalid")).removeprefix("Value error, ")
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -86,15 +182,41 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
         loc = [str(p) for p in err.get("loc", ())]
         where = loc[0] if loc else "query"
         name = ".".join(p for p in loc[1:] if not p.isdigit()) if len(loc) > 1 else where
-        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-        if err.get("type") == "extra_forbidden":
-            message = "unknown parameter"
-        errors.append({"parameter": name, "in": where, "message": message})
+        errors.append({"parameter": name, "in": where, "message": _message(err)})
     return errors
 
 
+def _described(kind: type[ProblemError]) -> str:
+    doc = html.escape(" ".join((kind.__doc__ or "").split()))
+    doc = re.sub(r"`([^`]+)`", r"<code>\1</code>", doc)
+    return f"<p>HTTP status {kind.status}; <code>type</code>: {PROBLEMS_PATH}/{kind.slug()}</p><p>{doc}</p>"
+
+
+def _document(title: str, body: str) -> HTMLResponse:
+    return HTMLResponse(
+        f"<!doctype html><html lang='en'><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<body><h1>{html.escape(title)}</h1>{body}"
+        f"<p><a href='{PROBLEMS_PATH}'>Every problem</a> · <a href='/docs'>API docs</a></p></body></html>"
+    )
+
+
 def install(app: FastAPI) -> None:
-    """Render every error, expected or not, as problem+json."""
+    """Render every error, expected or not, as problem+json; serve a page per kind of problem."""
+
+    @app.get(PROBLEMS_PATH, include_in_schema=False)
+    async def _problems() -> HTMLResponse:
+        sections = [
+            f"<h2 id='{slug}'><a href='{PROBLEMS_PATH}/{slug}'>{html.escape(k.title)}</a></h2>{_described(k)}"
+            for slug, k in problem_kinds().items()
+        ]
+        return _document("Problems this API answers", "".join(sections))
+
+    @app.get(PROBLEMS_PATH + "/{slug}", include_in_schema=False)
+    async def _problem_page(slug: str) -> HTMLResponse:
+        kind = problem_kinds().get(slug)
+        if kind is None:
+            raise NotFound(f"no problem {slug!r}; {PROBLEMS_PATH} lists them")
+        return _document(kind.title, _described(kind))
 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> Response:
@@ -111,18 +233,18 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = _validation_errors(exc)
+        kind = InvalidPathParameter if errors and errors[0]["in"] == "path" else InvalidParameter
         detail = "; ".join(f"{e['parameter']}: {e['message']}" for e in errors)
-        return problem_response(
-            422, "Invalid query parameter", detail, instance=request.url.path, errors=errors
-        )
+        return problem_response(kind.status, kind.title, detail, instance=request.url.path, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        titles = {404: "Not found", 405: "Method not allowed", 406: "Not acceptable"}
-        detail = exc.detail if isinstance(exc.detail, str) else titles.get(exc.status_code, "Error")
+        kind = {k.status: k for k in (NotFound, MethodNotAllowed, NotAcceptable)}.get(exc.status_code)
+        title = kind.title if kind else HTTPStatus(exc.status_code).phrase
+        detail = exc.detail if isinstance(exc.detail, str) else title
         return problem_response(
             exc.status_code,
-            titles.get(exc.status_code, "Error"),
+            title,
             detail,
             instance=request.url.path,
             headers=getattr(exc, "headers", None),
@@ -132,8 +254,8 @@ def install(app: FastAPI) -> None:
     async def _db_unavailable(request: Request, exc: OperationalError) -> Response:
         log.warning("database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
         return problem_response(
-            503,
-            "Service unavailable",
+            ServiceUnavailable.status,
+            ServiceUnavailable.title,
             "the database is unavailable or too slow right now; try again shortly",
             instance=request.url.path,
             headers={"Retry-After": "5"},
@@ -143,17 +265,16 @@ def install(app: FastAPI) -> None:
     async def _db_error(request: Request, exc: DBAPIError) -> Response:
         if exc.connection_invalidated:
             return await _db_unavailable(request, exc)  # type: ignore[arg-type]
-        log.exception("database error")
-        return problem_response(
-            500, "Internal server error", "an unexpected error occurred", instance=request.url.path
-        )
+        return unexpected_error(request.url.path, "database error")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         return unexpected_error(request.url.path)
 
 
-def unexpected_error(path: str) -> Response:
+def unexpected_error(path: str, what: str = "unexpected error") -> Response:
     """The 500 of an error nobody expected: logged with its traceback, nothing of it shown."""
-    log.exception("unexpected error")
-    return problem_response(500, "Internal server error", "an unexpected error occurred", instance=path)
+    log.exception(what)
+    return problem_response(
+        InternalError.status, InternalError.title, "an unexpected error occurred", instance=path
+    )

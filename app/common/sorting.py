@@ -1,5 +1,6 @@
 """Sorting a list by fields the resource allows, with a keyset condition to page after a row."""
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from sqlalchemy import Column, ColumnElement, and_, false, or_
 
 from app.common.problems import InvalidParameter
+from app.common.vocabulary import fold
 
 
 @dataclass(frozen=True)
@@ -24,23 +26,46 @@ class SortKey:
 
 
 def parse_sort(sorts: Mapping[str, SortField], names: Sequence[str]) -> list[SortKey]:
-    """Sort keys of `names` (`-field` descending), ending with `id` so that the order is total.
+    """Sort keys of `names` (`-field` descending, in any case), ending with `id` so that the order
+    is total.
 
     A field named again the other way (`name,-name`) is a key that never breaks a tie: allowed,
     as the schema allows it, and without effect; the same item twice is not (`uniqueItems`)."""
+    spellings = {name.lower(): name for name in sorts}
+    if len(names) > len(sorts):
+        raise InvalidParameter("sort", f"names {len(names)} fields; there are {len(sorts)} to sort by")
     keys: list[SortKey] = []
     for i, raw in enumerate(names):
         if raw in names[:i]:
             raise InvalidParameter("sort", f"{raw!r} is given twice")
         descending = raw.startswith("-")
-        name = raw.removeprefix("-")
-        if name not in sorts:
-            allowed = ", ".join(sorted(sorts))
-            raise InvalidParameter("sort", f"cannot sort by {name!r}; use one of {allowed}")
+        name = fold(raw.removeprefix("-"), spellings)
+        if name is None:
+            raise InvalidParameter("sort", _unknown_sort(raw, spellings))
         keys.append(SortKey(name, sorts[name], descending))
     if keys[-1].name != "id" and not any(k.name == "id" for k in keys):
         keys.append(SortKey("id", sorts["id"], keys[0].descending))
     return keys
+
+
+def _unknown_sort(raw: str, spellings: dict[str, str]) -> str:
+    """What to send instead of a sort field that is not one (`amount desc`: `-amount`)."""
+    worded = re.fullmatch(r"([\w-]+)[\s:.]+(asc|desc)(?:ending)?", raw.strip(), re.IGNORECASE)
+    name = fold(worded.group(1).lstrip("-+"), spellings) if worded else None
+    if worded and name:
+        if worded.group(2).lower() == "desc":
+            return f"cannot sort by {raw!r}: use -{name} for descending"
+        return f"cannot sort by {raw!r}: use {name} for ascending (`-{name}` for descending)"
+    allowed = ", ".join(sorted(spellings.values()))
+    return f"cannot sort by {raw!r}; use one of {allowed}, each with a leading - for descending"
+
+
+def sort_text(keys: Sequence[SortKey]) -> str:
+    """The `sort` parameter that means these keys (the id that breaks ties left implicit)."""
+    shown = list(keys)
+    if len(shown) > 1 and shown[-1].name == "id" and shown[-1].descending == shown[0].descending:
+        shown.pop()
+    return ",".join(("-" if k.descending else "") + k.name for k in shown)
 
 
 def order_by(keys: Sequence[SortKey]) -> list[Any]:

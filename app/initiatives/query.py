@@ -1,9 +1,10 @@
 """What a client may ask of /v1/initiatives: its filters, each declared once, and its sorts."""
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from sqlalchemy import Connection, select
 
 from app.common.conditions import Condition
@@ -11,6 +12,7 @@ from app.common.facets import link_facet
 from app.common.filters import DateFrom, DateTo, Filter, Given, Linked, Values, plain
 from app.common.params import CountryCode, DateParam, ListQuery, RecordId
 from app.common.sorting import SortField
+from app.common.vocabulary import AnyCase
 from app.models import tables
 from app.models.enums import InitiativeKind, Role, Status
 from app.organizations.tree import organization_tree
@@ -20,7 +22,16 @@ ini = tables.initiatives
 countries = tables.initiative_countries
 sectors = tables.initiative_sectors
 participants = tables.participants
-SECTOR = r"^[a-z][a-z0-9_-]*$"
+SECTOR = r"^[A-Za-z][A-Za-z0-9_-]*$"  # in any case, as every vocabulary (stored lowercase)
+
+
+def _sector(value: str) -> str:
+    if not re.fullmatch(SECTOR, value):
+        raise ValueError(f"{value!r} is not a sector: a word such as logistics, e-commerce or healthcare")
+    return value.lower()
+
+
+Sector = Annotated[str, Field(max_length=64, json_schema_extra={"pattern": SECTOR}), AfterValidator(_sector)]
 
 
 class ParticipantIn(Filter):
@@ -65,7 +76,7 @@ class InitiativeQuery(ListQuery):
         ParticipantIn(),
     ] = []
     role: Annotated[
-        list[Role],
+        list[AnyCase[Role]],
         Field(
             description="Participant role; with `organization`, that organization in that role.",
             examples=[["supplier"]],
@@ -73,12 +84,12 @@ class InitiativeQuery(ListQuery):
         RoleOf(ini.c.id, participants, "initiative_id", "role"),
     ] = []
     kind: Annotated[
-        list[InitiativeKind],
+        list[AnyCase[InitiativeKind]],
         Field(description="Kind of initiative.", examples=[["service"]]),
         Values(ini.c.kind),
     ] = []
     sector: Annotated[
-        list[Annotated[str, Field(pattern=SECTOR, max_length=64)]],
+        list[Sector],
         Field(
             description="Sector, e.g. logistics, e-commerce, government_services.",
             examples=[["logistics"]],
@@ -86,7 +97,7 @@ class InitiativeQuery(ListQuery):
         Linked(ini.c.id, sectors, "initiative_id", "sector"),
     ] = []
     status: Annotated[
-        list[Status], Field(description="Status.", examples=[["announced"]]), Values(ini.c.status)
+        list[AnyCase[Status]], Field(description="Status.", examples=[["announced"]]), Values(ini.c.status)
     ] = []
     announced_from: Annotated[
         DateParam | None,

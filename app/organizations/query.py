@@ -7,6 +7,7 @@ from pydantic import Field
 from app.common.filters import Values
 from app.common.params import CountryCode, ListQuery, RecordId
 from app.common.sorting import SortField
+from app.common.vocabulary import AnyCase
 from app.models import tables
 from app.models.enums import OrganizationKind
 from app.organizations.tree import Subsidiaries
@@ -21,7 +22,7 @@ class OrganizationQuery(ListQuery):
         Values(orgs.c.country),
     ] = []
     kind: Annotated[
-        list[OrganizationKind],
+        list[AnyCase[OrganizationKind]],
         Field(description="Kind of organization.", examples=[["company"]]),
         Values(orgs.c.kind),
     ] = []

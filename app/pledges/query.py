@@ -9,6 +9,7 @@ from pydantic import Field
 from app.common.filters import AtLeast, AtMost, DateFrom, DateTo, Linked, Refs, Values
 from app.common.params import CountryCode, DateParam, Filtered, ListQuery, RecordId
 from app.common.sorting import SortField
+from app.common.vocabulary import AnyCase
 from app.models import tables
 from app.models.enums import Metric, Status, Unit
 from app.organizations.tree import InTree
@@ -36,12 +37,14 @@ class PledgeFilters(Filtered):
         Linked(pledges.c.id, countries, "pledge_id", "country"),
     ] = []
     metric: Annotated[
-        list[Metric],
+        list[AnyCase[Metric]],
         Field(description="What is pledged.", examples=[["people_trained"]]),
         Values(pledges.c.metric),
     ] = []
     unit: Annotated[
-        list[Unit], Field(description="Unit of the amount.", examples=[["people"]]), Values(pledges.c.unit)
+        list[AnyCase[Unit]],
+        Field(description="Unit of the amount.", examples=[["people"]]),
+        Values(pledges.c.unit),
     ] = []
     min_amount: Annotated[
         float | None,
@@ -85,7 +88,9 @@ class PledgeFilters(Filtered):
         Refs(pledges.c.initiative_id, tables.initiatives),
     ] = []
     status: Annotated[
-        list[Status], Field(description="Status.", examples=[["announced"]]), Values(pledges.c.status)
+        list[AnyCase[Status]],
+        Field(description="Status.", examples=[["announced"]]),
+        Values(pledges.c.status),
     ] = []
     source: Annotated[
         list[RecordId],
@@ -111,7 +116,7 @@ class GroupBy(StrEnum):
 
 class SummaryQuery(PledgeFilters):
     group_by: Annotated[
-        GroupBy,
+        AnyCase[GroupBy],
         Field(
             description="organization (pledger), country (a pledge for several countries counts in"
             " each; worldwide is null), metric, year (of the deadline) or announced_year.",

@@ -19,6 +19,11 @@ countries = tables.pledge_countries
 orgs = tables.organizations
 
 
+def whole(amount: float) -> int | float:
+    """An amount as the API shows it: an integer when it is whole (30000, not 30000.0)."""
+    return int(amount) if float(amount).is_integer() else float(amount)
+
+
 def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = [r["id"] for r in rows]
     if not ids:
@@ -29,7 +34,7 @@ def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             **r,
-            "amount": int(r["amount"]) if r["amount"].is_integer() else r["amount"],
+            "amount": whole(r["amount"]),
             "pledger": {"id": r["pledger_id"], "name": names[r["pledger_id"]]},
             "countries": by_country.get(r["id"], []),
         }
@@ -128,10 +133,10 @@ def summary(conn: Connection, group_by: GroupBy, where: list[Condition]) -> dict
         .where(base)
         .group_by(*group, pledges.c.unit)
     )
-    groups = [dict(r) for r in conn.execute(stmt).mappings()]
-    groups.sort(key=lambda g: (g["unit"], -g["total"], str(g["key"])))
+    groups = [{**r, "total": whole(r["total"])} for r in conn.execute(stmt).mappings()]
+    groups.sort(key=lambda g: (g["key"] is None, g["key"] or 0, g["unit"]))  # unknown last
     totals = [
-        {"key": None, "label": None, "unit": unit, "total": total, "count": count}
+        {"key": None, "label": None, "unit": unit, "total": whole(total), "count": count}
         for unit, total, count in conn.execute(
             select(pledges.c.unit, func.sum(pledges.c.amount), func.count())
             .where(base)

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from app.common.problems import BadCursor
 from app.common.responses import json_response
+from app.common.vocabulary import AnyCase
 from app.deps import DerivedDep, SnapshotDep
 from app.search.engine import count_matches, parse_query, search
 
@@ -38,7 +39,10 @@ class SearchQuery(BaseModel):
             examples=["data zone"],
         ),
     ]
-    type: Annotated[list[ResourceType], Field(description="Only these resource types; repeat for OR.")] = []
+    type: Annotated[
+        list[AnyCase[ResourceType]],
+        Field(description="Only these resource types; repeat for OR.", examples=[["initiative"]]),
+    ] = []
     limit: Annotated[int, Field(ge=1, le=100, description="Matches per page (1..100).", examples=[20])] = 20
     cursor: Annotated[str | None, Field(max_length=64, description="`next_cursor` of the previous page.")] = (
         None
