@@ -50,8 +50,19 @@ DateParam = Annotated[
 ]
 
 
-# At least one word, as the search tokenizer (app.search_text) splits words, and at most 16.
+# At least one word, as the search tokenizer (app.search_text) splits words, and at most 16
+# (an OR counts): what a pattern can say of the search syntax (app.search.query); the rest
+# (quotes closed, `*` ending a word, a word to search for) is a 422 that says what to send.
 WORDS_PATTERN = r"^[\W_]*(?:[^\W_]+[\W_]*){1,16}$"
+
+
+SEARCH_SYNTAX = (
+    "Full-text search over names, summaries, aliases and quotes, at most 16 words. Words are"
+    ' ANDed and match by stem (`GPU` finds `GPUs`); `"data zone"` is a phrase; `ai OR cloud`'
+    " either (OR in capitals; `a b OR c d` is (a and b) or (c and d)); `-malaysia` excludes"
+    " (each alternative needs a word to search for: `-huawei` alone is a 422); `cloud*` is a"
+    " prefix of one word. Case and accents are ignored."
+)
 
 
 class Format(StrEnum):
@@ -66,8 +77,7 @@ SearchText = Annotated[
         min_length=1,
         max_length=200,
         json_schema_extra={"pattern": WORDS_PATTERN},
-        description="Full-text search over names, summaries, aliases and quotes. Words are"
-        " ANDed; a trailing `*` matches a prefix (`cloud*`).",
+        description=SEARCH_SYNTAX,
         examples=["huawei"],
     ),
 ]
