@@ -38,11 +38,11 @@ def snippet(body: str, query: Query, *, size: int = WORDS) -> str:
     """`size` words of `body` around what `query` finds, as HTML."""
     text = unicodedata.normalize("NFC", body)
     spans = list(word_spans(text))
+    if not spans:
+        return html.escape(_SPACES.sub(" ", text).strip(), quote=False)
     found = [next((stem(t) for t in toks if query.highlights(t)), None) for _, _, toks in spans]
     start = _window(found, size)
     end = min(start + size, len(spans))
-    if not spans:
-        return html.escape(_SPACES.sub(" ", text).strip(), quote=False)
     pos = spans[start][0] if start else 0
     out = ["…"] if start else []
     for (begin, finish, _), hit in zip(spans[start:end], found[start:end], strict=True):
