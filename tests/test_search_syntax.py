@@ -70,6 +70,7 @@ IDENTITIES = [
     ("cloud -alibaba*", lambda m: m("cloud") - m("alibaba*")),
     ("e-commerce", lambda m: m('"e commerce"')),  # words joined by punctuation are a phrase
     ("“data zone”", lambda m: m('"data zone"')),  # typographic quotes are quotes
+    ("talent and cloud", lambda m: m("talent cloud") & m("and")),  # lower case, `and` is a word
 ]
 REFUSED = [
     ("-huawei", "add a word to search for"),
@@ -85,6 +86,8 @@ REFUSED = [
     ("e-comm*", "`*` can only end a single word"),
     ("*", "`*` can only end a single word"),
     ("huawei - malaysia", "`-` excludes the word right after it"),
+    ("huawei AND malaysia", "words are ANDed already"),
+    ("huawei NOT malaysia", "exclude with a leading `-`"),
 ]
 
 

@@ -61,7 +61,8 @@ SEARCH_SYNTAX = (
     ' ANDed and match by stem (`GPU` finds `GPUs`); `"data zone"` is a phrase; `ai OR cloud`'
     " either (OR in capitals; `a b OR c d` is (a and b) or (c and d)); `-malaysia` excludes"
     " (each alternative needs a word to search for: `-huawei` alone is a 422); `cloud*` is a"
-    " prefix of one word. Case and accents are ignored."
+    " prefix of one word. AND and NOT in capitals are refused (words are ANDed; `-` excludes)."
+    " Case and accents are ignored."
 )
 
 

@@ -8,8 +8,8 @@
 
 A word joined by punctuation (`e-commerce`, `U.S.`) is a phrase of its parts. What the syntax
 cannot say is a 422 that says why: an unclosed quote, `*` anywhere but at the end of a single
-word, a `-` apart from its word, OR without words on both sides, and an alternative made only of
-exclusions (`-huawei`: add a word to search for).
+word, a `-` apart from its word, OR without words on both sides, AND or NOT in capitals (other
+syntaxes' operators), and an alternative made only of exclusions (`-huawei`: add a word).
 """
 
 import re
@@ -22,6 +22,11 @@ MAX_WORDS = 16
 _RUNS = re.compile(r"[^\W_]+")  # words as the OpenAPI pattern of `q` counts them
 _CHUNK = re.compile(r'(?<!\S)(-?)"([^"]*)"(\*?)(?!\S)|(\S+)')
 _STEM_COLUMNS = "{name_stems body_stems}"
+# Operators of other syntaxes, refused rather than searched for as words (lower case they are).
+_NOT_OPERATORS = {
+    "AND": "words are ANDed already: leave out AND (a lower-case `and` is a word)",
+    "NOT": "exclude with a leading `-`, as in `huawei -malaysia` (a lower-case `not` is a word)",
+}
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"'})  # typographic quotes too
 
 
@@ -107,6 +112,8 @@ def parse_query(q: str, parameter: str = "q") -> Query:
         if bare == "OR":
             alternatives.append([])
             continue
+        if bare in _NOT_OPERATORS:
+            raise InvalidParameter(parameter, _NOT_OPERATORS[bare])
         if bare is not None:
             if '"' in bare:
                 raise InvalidParameter(
