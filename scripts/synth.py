@@ -18,8 +18,9 @@ the DBAPI cursor's executemany in one transaction, journal and fsync off, CHECK 
 skipped (--verify enforces them and checks foreign keys), with the secondary indexes dropped
 during the load and recreated from their own DDL afterwards (a sort is much cheaper than
 millions of random B-tree inserts); then the FTS5 'rebuild' and ANALYZE, as the loader does.
-PostgreSQL is written with COPY, and its `tsv` column is computed from
-app.search_text.normalize like app.seeding.writer.refresh_search_index does.
+PostgreSQL is written with COPY, and its `tsv` column is made by app.search_text.tsvector as
+app.seeding.writer.refresh_search_index makes it; the stems of every document (both engines)
+by app.search_text.stems, as the loader's rows.
 
 Measured on the 2-core machine, quiet: 100,000 initiatives (1.54 M rows) 12.3 s = 125,000
 rows/s; 1,000,000 initiatives (15.4 M rows, 4.2 GB) 147 s = 105,000 rows/s.
@@ -52,7 +53,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from app.models import Base  # noqa: E402
 from app.models.enums import InitiativeKind, Metric, OrganizationKind, Role, Status, Unit  # noqa: E402
-from app.search_text import normalize  # noqa: E402
+from app.search_text import stems, tsvector  # noqa: E402
 from app.seeding.rows import TABLE_ORDER, pledge_title  # noqa: E402
 
 BATCH = 10_000  # rows per executemany / COPY
@@ -338,7 +339,7 @@ class Generator:
             out["citations"].append((source, quote, *subject))
 
     def doc(self, out: Tables, resource: str, record_id: str, name: str, body: str) -> None:
-        out["search_documents"].append((resource, record_id, name, body))
+        out["search_documents"].append((resource, record_id, name, body, stems(name), stems(body)))
 
     # -- tables -------------------------------------------------------------------------------
 
@@ -539,7 +540,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),  # fmt: skip
     "pledge_countries": ("pledge_id", "country"),
     "citations": ("id", "source_id", "quote", "initiative_id", "mou_id", "pledge_id"),
-    "search_documents": ("id", "resource", "record_id", "name", "body"),
+    "search_documents": ("id", "resource", "record_id", "name", "body", "name_stems", "body_stems"),
 }
 
 
@@ -625,10 +626,6 @@ class PostgresSink:
         self.indexes = list(self.cur.fetchall())
         for name, _ in self.indexes:
             self.cur.execute(f'DROP INDEX "{name}"')
-        self.cur.execute(
-            "CREATE TEMP TABLE synth_docs (id integer, resource text, record_id text, name text,"
-            " body text, n text, b text) ON COMMIT DROP"
-        )
 
     def _copy(self, table: str, cols: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         with self.cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
@@ -639,19 +636,8 @@ class PostgresSink:
         if table != "search_documents":
             self._copy(table, COLUMNS[table], rows)
             return
-        # The tsv column as app.seeding.writer.refresh_search_index computes it, in one pass.
-        self._copy(
-            "synth_docs",
-            (*COLUMNS[table], "n", "b"),
-            ((*r, normalize(r[3]), normalize(r[4])) for r in rows),
-        )
-        self.cur.execute(
-            "INSERT INTO search_documents (id, resource, record_id, name, body, tsv)"
-            " SELECT id, resource, record_id, name, body,"
-            " setweight(to_tsvector('simple', n), 'A') || setweight(to_tsvector('simple', b), 'B')"
-            " FROM synth_docs"
-        )
-        self.cur.execute("TRUNCATE synth_docs")
+        # The tsv column as app.seeding.writer.refresh_search_index makes it (COPY parses it).
+        self._copy(table, (*COLUMNS[table], "tsv"), ((*r, tsvector(r[3], r[4])) for r in rows))
 
     def create_indexes(self) -> None:
         for _, sql in self.indexes:

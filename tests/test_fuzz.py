@@ -40,8 +40,9 @@ SCHEMA_CANNOT_SAY: list[tuple[Callable[[dict[str, str]], bool], str]] = [
         "a range's end precedes its start",
     ),
     (
-        lambda e: e["parameter"] == "q" and "words" in e["message"],
-        "words as the search tokenizer counts them",
+        lambda e: e["parameter"] == "q",
+        "the search syntax: words as the tokenizer counts them, closed quotes, `*` ending one"
+        " word, OR between words, a word to search for beside exclusions",
     ),
     (
         lambda e: "does not apply to exports" in e["message"],

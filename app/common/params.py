@@ -69,6 +69,16 @@ DateParam = Annotated[
 ]
 
 
+SEARCH_SYNTAX = (
+    "Full-text search over names, summaries, aliases and quotes, at most 16 words. Words are"
+    ' ANDed and match by stem (`GPU` finds `GPUs`); `"data zone"` is a phrase; `ai OR cloud`'
+    " either (OR in capitals; `a b OR c d` is (a and b) or (c and d)); `-malaysia` excludes"
+    " (each alternative needs a word to search for: `-huawei` alone is a 422); `cloud*` is a"
+    " prefix of one word. AND and NOT in capitals are refused (words are ANDed; `-` excludes)."
+    " Case and accents are ignored."
+)
+
+
 class Format(StrEnum):
     json = "json"
     csv = "csv"
@@ -80,8 +90,7 @@ SearchText = Annotated[
     Field(
         min_length=1,
         max_length=200,
-        description="Full-text search over names, summaries, aliases and quotes. Words are"
-        " ANDed; a trailing `*` matches a prefix (`cloud*`).",
+        description=SEARCH_SYNTAX,
         examples=["huawei"],
     ),
 ]

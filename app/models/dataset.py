@@ -20,8 +20,11 @@ class Dataset(Base):
 class SearchDocument(Base):
     """Text of one record for full-text search; the engine's index is built over it.
 
-    SQLite indexes it with an external-content FTS5 table (`search_fts`), PostgreSQL with a
-    generated `tsv` column and a GIN index; both are created by the migration, not here.
+    `name_stems` and `body_stems` are the stems of the words of `name` and `body`
+    (app.search_text.stems), written by the loader: when the analyzer's output changes, the
+    loader sees them differ and rebuilds the index. SQLite indexes the four text columns with
+    an external-content FTS5 table (`search_fts`), PostgreSQL with a `tsv` column the loader
+    fills and a GIN index; both are created by the migrations, not here.
     """
 
     __tablename__ = "search_documents"
@@ -32,3 +35,5 @@ class SearchDocument(Base):
     record_id: Mapped[str] = mapped_column(String(120))
     name: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
+    name_stems: Mapped[str] = mapped_column(Text, server_default="")
+    body_stems: Mapped[str] = mapped_column(Text, server_default="")

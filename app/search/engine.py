@@ -1,12 +1,12 @@
 """Full-text search with the database's own engine: FTS5 on SQLite, tsvector on PostgreSQL.
 
-Both engines see the same tokens (app.search_text), so a query matches the same records.
+Both engines index what app.search_text makes (tokens and their stems) and are given the same
+parsed query (app.search.query), so a query matches the same records; snippets are made in
+Python from the stored text (app.search.snippet).
 """
 
-import re
 from typing import Any
 
-import sqlalchemy.dialects.postgresql  # noqa: F401  (registers to_tsquery & co. before QUERIES are built)
 from sqlalchemy import (
     ColumnClause,
     ColumnElement,
@@ -15,6 +15,7 @@ from sqlalchemy import (
     Label,
     Select,
     bindparam,
+    cast,
     column,
     func,
     literal_column,
@@ -22,59 +23,35 @@ from sqlalchemy import (
     table,
     text,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY
 
-from app.common.problems import InvalidParameter
 from app.common.sql import Prepared, in_values
 from app.models import tables
-from app.search_text import tokens
+from app.search.query import Query, parse_query
+from app.search.snippet import snippet
 
 docs = tables.search_documents
 fts = table("search_fts", column("rowid"))
-MAX_TERMS = 16
-
-
-def parse_query(q: str, parameter: str = "q") -> list[tuple[str, bool]]:
-    """The query's words, each with whether it is a prefix (`cloud*`)."""
-    terms: list[tuple[str, bool]] = []
-    for raw in q.split():
-        prefix = raw.endswith("*")
-        for i, word in enumerate(words := tokens(raw)):
-            terms.append((word, prefix and i == len(words) - 1))
-    if not terms:
-        raise InvalidParameter(parameter, "has no words to search for")
-    if len(terms) > MAX_TERMS:
-        raise InvalidParameter(parameter, f"has more than {MAX_TERMS} words")
-    return terms
-
-
-def _fts5(terms: list[tuple[str, bool]]) -> str:
-    return " ".join(f'"{w}"*' if p else f'"{w}"' for w, p in terms)
-
-
-def _tsquery(terms: list[tuple[str, bool]]) -> str:
-    return " & ".join(f"{w}:*" if p else w for w, p in terms)
+# A name weighs ten times (bm25) or 2.5 times (ts_rank_cd) the rest of a document. FTS5's
+# columns are name, body, name_stems, body_stems; ts_rank_cd's weights are for D, C, B, A: the
+# body's words, the name's words, the body's stems, the name's stems (app.search_text.tsvector).
+BM25 = "-bm25(search_fts, 10.0, 1.0, 10.0, 1.0)"
+TS_RANK_WEIGHTS = "'{0.4, 1.0, 0.4, 1.0}'::real[]"
 
 
 def matching_docs(conn: Connection, q: str, parameter: str = "q") -> ColumnElement[bool]:
     """Condition on search_documents rows that match `q`."""
-    terms = parse_query(q, parameter)
+    query = parse_query(q, parameter)
     if conn.dialect.name == "sqlite":
-        hits = select(fts.c.rowid).where(text("search_fts MATCH :match").bindparams(match=_fts5(terms)))
+        hits = select(fts.c.rowid).where(text("search_fts MATCH :match").bindparams(match=query.fts5()))
         return docs.c.id.in_(hits)
-    return literal_column("search_documents.tsv").op("@@")(
-        func.to_tsquery("simple", bindparam("tsq", _tsquery(terms)))
-    )
+    tsv: ColumnClause[str] = literal_column("search_documents.tsv")
+    return tsv.op("@@")(cast(bindparam("tsq", query.tsquery()), TSQUERY))
 
 
 def matching_ids(conn: Connection, resource: str, q: str) -> Select[Any]:
     """ids of one resource's records that match `q`, for `id IN (...)`."""
     return select(docs.c.record_id).where(docs.c.resource == resource, matching_docs(conn, q))
-
-
-_SPACES = re.compile(r"\s+")
-HEADLINE_OPTIONS = (
-    "StartSel=<mark>, StopSel=</mark>, MaxFragments=1, MaxWords=24, MinWords=8, FragmentDelimiter=…"
-)
 
 
 def _best(scored: Any) -> Select[Any]:
@@ -90,7 +67,7 @@ def _best(scored: Any) -> Select[Any]:
 
 def _queries_sqlite() -> dict[str, Prepared]:
     match = text("search_fts MATCH :match")
-    score: Label[float] = literal_column("-bm25(search_fts, 10.0, 1.0)").label("score")
+    score: Label[float] = literal_column(BM25).label("score")
     # Every match scored once (MATERIALIZED), so that a type filter cannot make SQLite walk
     # search_documents and probe the full-text index row by row.
     scored = select(fts.c.rowid.label("id"), score).select_from(fts).where(match).cte("scored")
@@ -106,30 +83,21 @@ def _queries_sqlite() -> dict[str, Prepared]:
         "best_typed": Prepared(_best(typed)),
         "count": Prepared(select(func.count()).select_from(fts).where(match)),  # no ranking to count
         "count_typed": Prepared(select(func.count()).select_from(typed)),
-        "snippets": Prepared(
-            select(fts.c.rowid, literal_column("snippet(search_fts, 1, '<mark>', '</mark>', '…', 16)"))
-            .select_from(fts)
-            .where(match, in_values(fts.c.rowid, "ids"))
-        ),
     }
 
 
 def _queries_postgresql() -> dict[str, Prepared]:
-    query = func.to_tsquery("simple", bindparam("match"))
+    query = cast(bindparam("match"), TSQUERY)
     tsv: ColumnClause[str] = literal_column("search_documents.tsv")  # a tsvector, text to psycopg
     found = tsv.op("@@")(query)
     in_types = in_values(docs.c.resource, "types")
-    ranked = select(docs.c.id, func.ts_rank_cd(tsv, query).label("score")).where(found)
+    score = func.ts_rank_cd(literal_column(TS_RANK_WEIGHTS), tsv, query).label("score")
+    ranked = select(docs.c.id, score).where(found)
     return {
         "best": Prepared(_best(ranked.cte("scored").prefix_with("MATERIALIZED"))),
         "best_typed": Prepared(_best(ranked.where(in_types).cte("scored_typed").prefix_with("MATERIALIZED"))),
         "count": Prepared(select(func.count()).select_from(docs).where(found)),
         "count_typed": Prepared(select(func.count()).select_from(docs).where(found, in_types)),
-        "snippets": Prepared(
-            select(docs.c.id, func.ts_headline("simple", docs.c.body, query, HEADLINE_OPTIONS)).where(
-                in_values(docs.c.id, "ids")
-            )
-        ),
     }
 
 
@@ -137,18 +105,16 @@ QUERIES = {"sqlite": _queries_sqlite(), "postgresql": _queries_postgresql()}
 RECORDS = Prepared(
     select(docs.c.id, docs.c.resource, docs.c.record_id, docs.c.name).where(in_values(docs.c.id, "ids"))
 )
+BODIES = Prepared(select(docs.c.id, docs.c.body).where(in_values(docs.c.id, "ids")))
 
 
-Terms = list[tuple[str, bool]]
-
-
-def _match(conn: Connection, terms: Terms) -> tuple[dict[str, Prepared], str]:
+def _match(conn: Connection, query: Query) -> tuple[dict[str, Prepared], str]:
     sqlite = conn.dialect.name == "sqlite"
-    return QUERIES["sqlite" if sqlite else "postgresql"], _fts5(terms) if sqlite else _tsquery(terms)
+    return QUERIES["sqlite" if sqlite else "postgresql"], query.fts5() if sqlite else query.tsquery()
 
 
 def search(
-    conn: Connection, terms: Terms, *, resources: list[str], limit: int, offset: int
+    conn: Connection, query: Query, *, resources: list[str], limit: int, offset: int
 ) -> list[dict[str, Any]]:
     """Best matches first (equal scores by type and id), each with a highlighted snippet.
 
@@ -159,7 +125,7 @@ def search(
     only the rows whose score appears on the page are then ordered by record. Snippets are
     made for the page's rows only.
     """
-    queries, match = _match(conn, terms)
+    queries, match = _match(conn, query)
     extra = {"types": resources} if resources else {}
     wanted = offset + limit
     best = queries["best_typed" if resources else "best"].rows(conn, match=match, cut=wanted - 1, **extra)
@@ -172,21 +138,21 @@ def search(
     page = tied[offset - ahead : offset - ahead + limit]
     if not page:
         return []
-    snippets = dict(queries["snippets"].rows(conn, match=match, ids=[d for d, _ in page]))
+    bodies = dict(BODIES.rows(conn, ids=[d for d, _ in page]))
     return [
         {
             "type": records[doc_id][0],
             "id": records[doc_id][1],
             "name": records[doc_id][2],
-            "snippet": _SPACES.sub(" ", snippets.get(doc_id) or "").strip(),
+            "snippet": snippet(bodies[doc_id], query),
             "score": round(float(score), 6),
         }
         for doc_id, score in page
     ]
 
 
-def count_matches(conn: Connection, terms: Terms, *, resources: list[str]) -> int:
-    queries, match = _match(conn, terms)
+def count_matches(conn: Connection, query: Query, *, resources: list[str]) -> int:
+    queries, match = _match(conn, query)
     if resources:
         return int(queries["count_typed"].rows(conn, match=match, types=resources)[0][0])
     return int(queries["count"].rows(conn, match=match)[0][0])

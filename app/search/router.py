@@ -10,11 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from app.common.params import SEARCH_SYNTAX
 from app.common.problems import BadCursor
 from app.common.responses import json_response
 from app.common.vocabulary import AnyCase
 from app.deps import DerivedDep, SnapshotDep
-from app.search.engine import count_matches, parse_query, search
+from app.search.engine import count_matches, search
+from app.search.query import parse_query
 
 router = APIRouter(tags=["search"])
 
@@ -35,7 +37,7 @@ class SearchQuery(BaseModel):
         Field(
             min_length=1,
             max_length=200,
-            description="Words to find (ANDed); a trailing `*` matches a prefix.",
+            description=SEARCH_SYNTAX,
             examples=["data zone"],
         ),
     ]
@@ -53,7 +55,10 @@ class Hit(BaseModel):
     type: ResourceType
     id: str = Field(examples=["malaysia-china-trusted-data-zone"])
     name: str
-    snippet: str = Field(description="Matching text with <mark>…</mark> around the words found.")
+    snippet: str = Field(
+        description="HTML: up to 16 words of the record's text, escaped, with <mark>…</mark> around"
+        " the words found (the only markup)."
+    )
     score: float = Field(description="Relevance; higher is better.")
 
 
@@ -83,14 +88,14 @@ async def search_all(
     """Initiatives, organizations, MoUs, pledges and sources matching `q`, best first."""
     offset = _offset(params.cursor)
     resources = sorted(t.value for t in params.type)
-    terms = parse_query(params.q)
+    query = parse_query(params.q)
 
     def answer() -> tuple[list[dict[str, Any]], int]:
-        items = search(snap.conn, terms, resources=resources, limit=params.limit, offset=offset)
+        items = search(snap.conn, query, resources=resources, limit=params.limit, offset=offset)
         total = cache.get(
             snap.version,
-            ("search", tuple(terms), tuple(resources)),
-            lambda: count_matches(snap.conn, terms, resources=resources),
+            ("search", query, tuple(resources)),
+            lambda: count_matches(snap.conn, query, resources=resources),
         )
         return items, total
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from app.dates import PartialDate
+from app.search_text import stems
 from app.seeding.seedset import SeedSet
 
 Row = dict[str, Any]
@@ -146,7 +147,14 @@ def build_rows(s: SeedSet) -> dict[str, list[Row]]:
 
 
 def _doc(resource: str, record_id: str, name: str, body: str) -> Row:
-    return {"resource": resource, "record_id": record_id, "name": name, "body": body}
+    return {
+        "resource": resource,
+        "record_id": record_id,
+        "name": name,
+        "body": body,
+        "name_stems": stems(name),
+        "body_stems": stems(body),
+    }
 
 
 TABLE_ORDER = [

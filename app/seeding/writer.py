@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Connection, Table, and_, bindparam, select, text
 
 from app.models import Base
-from app.search_text import normalize
+from app.search_text import tsvector
 from app.seeding.rows import TABLE_ORDER, Row
 
 # Columns that identify a row; every other column (but a surrogate id) is compared as its value.
@@ -140,20 +140,11 @@ def refresh_search_index(conn: Connection, docs: list[Row]) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
         return
+    if not docs:
+        return
     conn.execute(
-        text(
-            "UPDATE search_documents SET tsv = setweight(to_tsvector('simple', :n), 'A')"
-            " || setweight(to_tsvector('simple', :b), 'B') WHERE resource = :r AND record_id = :i"
-        ),
-        [
-            {
-                "r": d["resource"],
-                "i": d["record_id"],
-                "n": normalize(d["name"]),
-                "b": normalize(d["body"]),
-            }
-            for d in docs
-        ],
+        text("UPDATE search_documents SET tsv = CAST(:v AS tsvector) WHERE resource = :r AND record_id = :i"),
+        [{"r": d["resource"], "i": d["record_id"], "v": tsvector(d["name"], d["body"])} for d in docs],
     )
 
 
