@@ -65,11 +65,17 @@ class Snapshot:
     any_tag: bool = False  # If-None-Match: *, which only a response that exists can match
 
 
+# What the same data and request answer changes with the code too (a new search analyzer, a
+# field added): bumped with such a change, so that no client revalidates an old answer to a 304.
+ANSWERS_REVISION = 2
+
+
 def make_etag(request: Request, version: int, representation: Format) -> str:
     """A weak tag from the dataset version, the path, the query (parameters in name order, the
-    values of one name in their order) and the representation served, whatever Accept said."""
+    values of one name in their order), the representation served, whatever Accept said, and
+    the revision of the answers (ANSWERS_REVISION)."""
     query = sorted(request.query_params.multi_items(), key=lambda item: item[0])
-    key = repr((version, request.url.path, query, representation.value)).encode()
+    key = repr((ANSWERS_REVISION, version, request.url.path, query, representation.value)).encode()
     return f'W/"{version}-{hashlib.blake2s(key, digest_size=10).hexdigest()}"'
 
 
