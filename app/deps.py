@@ -137,10 +137,14 @@ async def snapshot(request: Request, settings: SettingsDep) -> AsyncIterator[Sna
 
 
 async def list_snapshot(request: Request, settings: SettingsDep) -> AsyncIterator[Snapshot]:
-    """The snapshot of a list: one JSON page, or every row as CSV / NDJSON (`format` or Accept)."""
-    representation = negotiate(
-        request.headers.get("accept"), EVERY_FORMAT, chosen=request.query_params.get("format")
-    )
+    """The snapshot of a list: one JSON page, or every row as CSV / NDJSON (`format` or Accept);
+    of a list's export path (`/v1/pledges.csv`), that export only (406 if Accept excludes it)."""
+    accept = request.headers.get("accept")
+    exported = [f for f in EVERY_FORMAT if request.url.path.endswith(f".{f.value}")]
+    if exported:
+        representation = negotiate(accept, exported)
+    else:
+        representation = negotiate(accept, EVERY_FORMAT, chosen=request.query_params.get("format"))
     async with _snapshot(request, settings, representation) as snap:
         yield snap
 

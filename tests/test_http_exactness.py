@@ -138,6 +138,20 @@ def test_json_only_endpoints_negotiate_too(client: TestClient, path: str) -> Non
     assert media_type(served) == "application/json"
 
 
+@pytest.mark.parametrize(
+    ("path", "media"), [("/v1/pledges.csv", "text/csv"), ("/v1/pledges.ndjson", "application/x-ndjson")]
+)
+def test_an_export_path_serves_its_format_only(client: TestClient, path: str, media: str) -> None:
+    refused = client.get(path, headers={"Accept": "application/json"})
+    assert refused.status_code == 406, refused.text
+    assert media in refused.json()["detail"]
+    served = client.get(path, headers={"Accept": f"application/json, {media};q=0.5"})
+    assert served.status_code == 200 and media_type(served) == media
+    anything = client.get(path)
+    assert anything.status_code == 200 and media_type(anything) == media
+    assert anything.headers["etag"] == served.headers["etag"]  # one representation, one tag
+
+
 def test_a_406_reads_nothing(client: TestClient, statements: StatementRecorder) -> None:
     for path in ("/v1/pledges", PLEDGE):
         assert client.get(path, headers={"Accept": "image/png"}).status_code == 406

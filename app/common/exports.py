@@ -14,10 +14,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, create_model
 from starlette.responses import Response
 
-from app.common.listing import ListingDep, Resource, run_export
+from app.common.listing import PAGE_ONLY, ListingDep, Resource, run_export
 from app.common.params import Format
 
-PAGE_ONLY = ("limit", "cursor", "facets", "format")
 MEDIA_TYPES = {Format.csv: "text/csv", Format.ndjson: "application/x-ndjson"}
 # What a generated client makes of the body: CSV text as a string; NDJSON as bytes (for
 # openapi-python-client, map application/x-ndjson to application/octet-stream in its
@@ -38,7 +37,9 @@ EXPORT_HEADERS = {
 def export_query(query: type[BaseModel]) -> type[BaseModel]:
     """The parameters of a list's export: the list's, less those of a page."""
     fields: dict[str, Any] = {
-        name: (info.annotation, info) for name, info in query.model_fields.items() if name not in PAGE_ONLY
+        name: (info.annotation, info)
+        for name, info in query.model_fields.items()
+        if name not in PAGE_ONLY | {"format"}
     }
     model: type[BaseModel] = create_model(
         query.__name__.removesuffix("Query") + "Export", __config__=query.model_config, **fields
