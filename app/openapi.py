@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
-from app.common.exports import MEDIA_TYPES
+from app.common.exports import EXPORTED
 from app.common.listing import Resource
 from app.common.problems import PROBLEM
 from app.common.vocabulary import any_case_pattern
@@ -70,7 +70,7 @@ def comma_list(values: list[str]) -> dict[str, Any]:
     return {"type": "array", "items": items, "minItems": 1, "maxItems": most, "uniqueItems": True}
 
 
-EXPORT_FORMATS = [fmt.value for fmt in MEDIA_TYPES]
+EXPORT_FORMATS = [fmt.value for fmt in EXPORTED]
 
 
 def _list_paths(resource: Resource) -> list[str]:

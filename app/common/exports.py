@@ -15,9 +15,10 @@ from pydantic import BaseModel, create_model
 from starlette.responses import Response
 
 from app.common.listing import PAGE_ONLY, ListingDep, Resource, run_export
+from app.common.negotiation import ACCEPTED
 from app.common.params import Format
 
-MEDIA_TYPES = {Format.csv: "text/csv", Format.ndjson: "application/x-ndjson"}
+EXPORTED = (Format.csv, Format.ndjson)
 # What a generated client makes of the body: CSV text as a string; NDJSON as bytes (for
 # openapi-python-client, map application/x-ndjson to application/octet-stream in its
 # `content_type_overrides`; it knows no NDJSON).
@@ -50,7 +51,8 @@ def export_query(query: type[BaseModel]) -> type[BaseModel]:
 def add_exports(router: APIRouter, resource: Resource) -> None:
     """Route `<the list's path>.csv` and `.ndjson` on the list's router."""
     query = export_query(resource.query)
-    for fmt, media_type in MEDIA_TYPES.items():
+    for fmt in EXPORTED:
+        media_type = ACCEPTED[fmt]
         router.add_api_route(
             f".{fmt.value}",
             _endpoint(resource, query, fmt),

@@ -8,7 +8,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from starlette.responses import Response
 
-from app.common.negotiation import JSON_ONLY, negotiate
+from app.common.negotiation import JSON_ONLY, MEDIA_TYPES, negotiate
+from app.common.params import Format
 from app.common.problems import ServiceUnavailable
 from app.common.responses import json_response
 from app.common.version import dataset_version
@@ -68,7 +69,7 @@ async def index(snap: SnapshotDep, derived: DerivedDep) -> Response:
 async def health(request: Request) -> Response:
     """The process is up; says nothing of the database."""
     negotiate(request.headers.get("accept"), JSON_ONLY)
-    return Response(b'{"status":"ok"}', media_type="application/json")
+    return Response(b'{"status":"ok"}', media_type=MEDIA_TYPES[Format.json])
 
 
 @router.get("/ready", response_model=Readiness, summary="Readiness")
@@ -88,4 +89,6 @@ async def ready(request: Request, counts: CountsDep) -> Response:
         bitmaps = "off"
     else:
         bitmaps = "ready" if counts.ready(version) else "building"
-    return Response(orjson.dumps({"status": "ok", "count_bitmaps": bitmaps}), media_type="application/json")
+    return Response(
+        orjson.dumps({"status": "ok", "count_bitmaps": bitmaps}), media_type=MEDIA_TYPES[Format.json]
+    )
