@@ -1,9 +1,11 @@
 """Engines for the API (read-only, snapshot per request) and for the loader (owner)."""
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 
@@ -56,6 +58,36 @@ def _install_sqlite_hooks(engine: Engine, *, writer: bool, statement_timeout_ms:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:  # straight to the driver: once per request, and SQLAlchemy's path costs 0.1 ms
             conn.connection.dbapi_connection.execute("BEGIN")
+
+
+@contextmanager
+def schema_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction that may change the schema: on SQLite, with foreign keys off.
+
+    SQLite alters a table by building a copy and dropping the old one, and a DROP TABLE under
+    enforced foreign keys deletes (or cascades) the rows that point at it. SQLite's own recipe for
+    schema changes, https://www.sqlite.org/lang_altertable.html#otheralter, switches enforcement off
+    outside the transaction and runs `PRAGMA foreign_key_check` before committing: any dangling
+    reference fails the whole transaction, so integrity is checked exactly as before.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # outside any transaction: inside one the pragma is silently ignored
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                yield conn
+                if sqlite:
+                    dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if dangling:
+                        raise IntegrityError(f"dangling references: {dangling[:5]}")
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
+
+
+class IntegrityError(Exception):
+    """A schema transaction would leave a reference to a row that does not exist."""
 
 
 def start_statement_clock(pooled: Any) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 from alembic import context
 
 from app.config import get_settings
-from app.db import make_engine
+from app.db import make_engine, schema_transaction
 from app.models import Base
 
 config = context.config
@@ -36,7 +36,7 @@ def run_migrations_online() -> None:
         return
     url = config.attributes.get("url") or get_settings().writer_url
     engine = make_engine(url, writer=True)
-    with engine.connect() as conn:
+    with schema_transaction(engine) as conn:
         _run(conn)
     engine.dispose()
 

@@ -51,6 +51,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import create_engine, event, inspect  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from app.db import schema_transaction  # noqa: E402
 from app.models import Base  # noqa: E402
 from app.models.enums import InitiativeKind, Metric, OrganizationKind, Role, Status, Unit  # noqa: E402
 from app.search_text import stems, tsvector  # noqa: E402
@@ -742,7 +743,7 @@ def _prepare(url: str, force: bool) -> None:
 
         from app.seeding.load import alembic_config
 
-        with engine.begin() as conn:
+        with schema_transaction(engine) as conn:
             command.downgrade(alembic_config(connection=conn), "base")
     finally:
         engine.dispose()
@@ -859,7 +860,7 @@ def build(
     engine = _engine(database_url, verify)
     bar = _progress(sum(counts_of(initiatives).values()), progress)
     try:
-        with engine.begin() as conn:
+        with schema_transaction(engine) as conn:
             migrate(conn)
             dbapi = conn.connection.dbapi_connection
             sink: SqliteSink | PostgresSink = SqliteSink(dbapi) if path else PostgresSink(dbapi)

@@ -30,6 +30,7 @@ class InitiativeKind(StrEnum):
     policy = "policy"
     event = "event"
     service = "service"
+    other = "other"
 
 
 class Status(StrEnum):
@@ -48,6 +49,7 @@ class Role(StrEnum):
     supplier = "supplier"
     beneficiary = "beneficiary"
     adopter = "adopter"
+    host = "host"
 
 
 class Metric(StrEnum):
@@ -58,16 +60,113 @@ class Metric(StrEnum):
     institutions_supported = "institutions_supported"
     developers_supported = "developers_supported"
     data_centres_opened = "data_centres_opened"
+    people_attended = "people_attended"
+    cloud_regions = "cloud_regions"
+    availability_zones = "availability_zones"
+    models_supported = "models_supported"
+    performance_gain = "performance_gain"
+    energy_saving = "energy_saving"
 
 
 class Unit(StrEnum):
+    """Units of amounts; money is an ISO 4217 code (the currencies listed in CURRENCIES)."""
+
     people = "people"
-    USD = "USD"
     GPU = "GPU"
     startup = "startup"
     institution = "institution"
     developer = "developer"
     data_centre = "data_centre"
+    region = "region"
+    availability_zone = "availability_zone"
+    model = "model"
+    percent = "percent"
+    # ISO 4217: the ten ASEAN currencies and those the region's investors announce in
+    USD = "USD"
+    EUR = "EUR"
+    CNY = "CNY"
+    JPY = "JPY"
+    KRW = "KRW"
+    MYR = "MYR"
+    SGD = "SGD"
+    IDR = "IDR"
+    THB = "THB"
+    VND = "VND"
+    PHP = "PHP"
+    BND = "BND"
+    KHR = "KHR"
+    LAK = "LAK"
+    MMK = "MMK"
+
+
+CURRENCIES = frozenset(
+    {Unit.USD, Unit.EUR, Unit.CNY, Unit.JPY, Unit.KRW, Unit.MYR, Unit.SGD, Unit.IDR}
+    | {Unit.THB, Unit.VND, Unit.PHP, Unit.BND, Unit.KHR, Unit.LAK, Unit.MMK}
+)
+
+
+class Qualifier(StrEnum):
+    """How the article's number relates to the amount: "over 1.3 million" is more_than."""
+
+    exact = "exact"
+    more_than = "more_than"
+    at_least = "at_least"
+    up_to = "up_to"
+    about = "about"
+
+
+class Scope(StrEnum):
+    """What a record's list of countries means."""
+
+    listed = "listed"
+    partial = "partial"
+    worldwide = "worldwide"
+    region = "region"
+    unstated = "unstated"
+
+
+class Region(StrEnum):
+    asean = "asean"
+    asia_pacific = "asia_pacific"
+    southeast_asia = "southeast_asia"
+    asia = "asia"
+    global_south = "global_south"
+
+
+class MilestoneEvent(StrEnum):
+    announced = "announced"
+    launched = "launched"
+    held = "held"
+    established = "established"
+    started = "started"
+    signed = "signed"
+    cancelled = "cancelled"
+    completed = "completed"
+    target = "target"
+    other = "other"
+
+
+# A metric's unit is fixed (money: any currency), so that sums never add people to dollars.
+UNIT_OF_METRIC: dict[Metric, Unit | None] = {
+    Metric.people_trained: Unit.people,
+    Metric.people_attended: Unit.people,
+    Metric.investment: None,
+    Metric.gpus_deployed: Unit.GPU,
+    Metric.startups_supported: Unit.startup,
+    Metric.institutions_supported: Unit.institution,
+    Metric.developers_supported: Unit.developer,
+    Metric.data_centres_opened: Unit.data_centre,
+    Metric.cloud_regions: Unit.region,
+    Metric.availability_zones: Unit.availability_zone,
+    Metric.models_supported: Unit.model,
+    Metric.performance_gain: Unit.percent,
+    Metric.energy_saving: Unit.percent,
+}
+
+
+def unit_fits(metric: Metric, unit: Unit) -> bool:
+    expected = UNIT_OF_METRIC[metric]
+    return unit in CURRENCIES if expected is None else unit is expected
 
 
 def sql_in(enum: type[StrEnum]) -> str:

@@ -1,10 +1,10 @@
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
-from app.models.enums import InitiativeKind, Precision, Role, Status, sql_in
+from app.models.enums import InitiativeKind, MilestoneEvent, Precision, Region, Role, Scope, Status, sql_in
 
 
 class Initiative(Base):
@@ -16,7 +16,13 @@ class Initiative(Base):
         CheckConstraint(f"status IN ({sql_in(Status)})", name="status"),
         CheckConstraint("(announced_on IS NULL) = (announced_precision IS NULL)", name="announced_precision"),
         CheckConstraint(f"announced_precision IN ({sql_in(Precision)})", name="announced_precision_value"),
+        CheckConstraint(f"scope IN ({sql_in(Scope)})", name="scope"),
+        CheckConstraint(f"region IN ({sql_in(Region)})", name="region_value"),
+        CheckConstraint("(scope = 'region') = (region IS NOT NULL)", name="region"),
+        CheckConstraint("part_of_id IS NULL OR part_of_id <> id", name="not_own_part"),
         Index(None, "kind", "id"),
+        Index(None, "scope", "id"),
+        Index(None, "part_of_id", "id"),
         Index(None, "status", "id"),
         Index(None, "announced_on", "id"),
         Index(None, "name", "id"),
@@ -29,6 +35,33 @@ class Initiative(Base):
     summary: Mapped[str | None] = mapped_column(Text)
     announced_on: Mapped[date | None] = mapped_column(Date)
     announced_precision: Mapped[str | None] = mapped_column(String(5))
+    scope: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str | None] = mapped_column(String(32))
+    part_of_id: Mapped[str | None] = mapped_column(ForeignKey("initiatives.id", ondelete="RESTRICT"))
+
+
+class Milestone(Base):
+    """A dated event of an initiative: announced, held, established, cancelled, a target year..."""
+
+    __tablename__ = "initiative_milestones"
+    __table_args__ = (
+        CheckConstraint(f"event IN ({sql_in(MilestoneEvent)})", name="event"),
+        CheckConstraint("(on_date IS NULL) = (precision IS NULL)", name="precision"),
+        CheckConstraint(f"precision IN ({sql_in(Precision)})", name="precision_value"),
+        CheckConstraint("position >= 0", name="position"),
+        Index(None, "on_date", "initiative_id"),
+        Index(None, "event", "initiative_id"),
+    )
+
+    initiative_id: Mapped[str] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    event: Mapped[str] = mapped_column(String(16))
+    on_date: Mapped[date | None] = mapped_column(Date)
+    precision: Mapped[str | None] = mapped_column(String(5))
+    text: Mapped[str] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(Text)
 
 
 class InitiativeCountry(Base):

@@ -39,11 +39,14 @@ class MouParty(Base):
 
 
 class MouWitness(Base):
-    """A person who witnessed the signing, as free text ("Name, title")."""
+    """A person who witnessed the signing, in the order the article names them."""
 
     __tablename__ = "mou_witnesses"
-    __table_args__ = (CheckConstraint("position >= 0", name="position"),)
+    __table_args__ = (
+        CheckConstraint("position >= 0", name="position"),
+        Index(None, "person_id", "mou_id"),
+    )
 
     mou_id: Mapped[str] = mapped_column(ForeignKey("mous.id", ondelete="CASCADE"), primary_key=True)
-    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    name: Mapped[str] = mapped_column(Text)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)

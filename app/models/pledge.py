@@ -1,14 +1,14 @@
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
-from app.models.enums import Metric, Precision, Status, Unit, sql_in
+from app.models.enums import Metric, Precision, Qualifier, Region, Scope, Status, Unit, sql_in
 
 
 class Pledge(Base):
-    """A quantified commitment by one organization."""
+    """A quantified commitment by one or more organizations."""
 
     __tablename__ = "pledges"
     __table_args__ = (
@@ -20,7 +20,12 @@ class Pledge(Base):
         CheckConstraint(f"announced_precision IN ({sql_in(Precision)})", name="announced_precision_value"),
         CheckConstraint("(target_on IS NULL) = (target_precision IS NULL)", name="target_precision"),
         CheckConstraint(f"target_precision IN ({sql_in(Precision)})", name="target_precision_value"),
-        Index(None, "pledger_id", "id"),
+        CheckConstraint(f"qualifier IN ({sql_in(Qualifier)})", name="qualifier"),
+        CheckConstraint(f"scope IN ({sql_in(Scope)})", name="scope"),
+        CheckConstraint(f"region IN ({sql_in(Region)})", name="region_value"),
+        CheckConstraint("(scope = 'region') = (region IS NOT NULL)", name="region"),
+        Index(None, "qualifier", "id"),
+        Index(None, "scope", "id"),
         Index(None, "initiative_id", "id"),
         Index(None, "metric", "id"),
         Index(None, "unit", "id"),
@@ -31,10 +36,11 @@ class Pledge(Base):
     )
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
-    pledger_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"))
     initiative_id: Mapped[str | None] = mapped_column(ForeignKey("initiatives.id", ondelete="RESTRICT"))
     metric: Mapped[str] = mapped_column(String(32))
     amount: Mapped[float] = mapped_column(Float)
+    amount_text: Mapped[str | None] = mapped_column(Text)
+    qualifier: Mapped[str] = mapped_column(String(16))
     unit: Mapped[str] = mapped_column(String(16))
     audience: Mapped[str | None] = mapped_column(Text)
     announced_on: Mapped[date | None] = mapped_column(Date)
@@ -43,6 +49,24 @@ class Pledge(Base):
     target_precision: Mapped[str | None] = mapped_column(String(5))
     target_text: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str | None] = mapped_column(String(32))
+
+
+class PledgePledger(Base):
+    """One of the organizations that made a pledge, in the order the article names them."""
+
+    __tablename__ = "pledge_pledgers"
+    __table_args__ = (
+        CheckConstraint("position >= 0", name="position"),
+        Index(None, "organization_id", "pledge_id"),
+    )
+
+    pledge_id: Mapped[str] = mapped_column(ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
 
 
 class PledgeCountry(Base):

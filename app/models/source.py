@@ -14,6 +14,9 @@ class Source(Base):
     __table_args__ = (
         CheckConstraint("(published_on IS NULL) = (published_precision IS NULL)", name="published_precision"),
         CheckConstraint(f"published_precision IN ({sql_in(Precision)})", name="published_precision_value"),
+        CheckConstraint("(dateline_on IS NULL) = (dateline_precision IS NULL)", name="dateline_precision"),
+        CheckConstraint(f"dateline_precision IN ({sql_in(Precision)})", name="dateline_precision_value"),
+        CheckConstraint("dateline_text IS NOT NULL OR dateline_on IS NULL", name="dateline"),
     )
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
@@ -23,3 +26,7 @@ class Source(Base):
     published_precision: Mapped[str | None] = mapped_column(String(5))
     url: Mapped[str | None] = mapped_column(Text)
     document: Mapped[str] = mapped_column(String(255), unique=True)
+    dateline_text: Mapped[str | None] = mapped_column(Text)
+    dateline_place: Mapped[str | None] = mapped_column(Text)
+    dateline_on: Mapped[date | None] = mapped_column(Date)
+    dateline_precision: Mapped[str | None] = mapped_column(String(5))

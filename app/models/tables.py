@@ -3,12 +3,14 @@
 from sqlalchemy import Table
 
 from app.models.base import Base
-from app.models.citation import Citation
+from app.models.citation import Citation, Inference
 from app.models.dataset import Dataset, SearchDocument
-from app.models.initiative import Initiative, InitiativeCountry, InitiativeSector, Participant
+from app.models.figure import Figure, FigureCountry
+from app.models.initiative import Initiative, InitiativeCountry, InitiativeSector, Milestone, Participant
 from app.models.mou import Mou, MouParty, MouWitness
 from app.models.organization import Organization, OrganizationAlias
-from app.models.pledge import Pledge, PledgeCountry
+from app.models.person import Person, PersonAlias, Position
+from app.models.pledge import Pledge, PledgeCountry, PledgePledger
 from app.models.source import Source
 
 
@@ -20,6 +22,14 @@ def table_of(model: type[Base]) -> Table:
 
 
 citations = table_of(Citation)
+inferences = table_of(Inference)
+figures = table_of(Figure)
+figure_countries = table_of(FigureCountry)
+milestones = table_of(Milestone)
+people = table_of(Person)
+person_aliases = table_of(PersonAlias)
+positions = table_of(Position)
+pledge_pledgers = table_of(PledgePledger)
 dataset = table_of(Dataset)
 search_documents = table_of(SearchDocument)
 initiatives = table_of(Initiative)

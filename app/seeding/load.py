@@ -6,7 +6,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection
 
-from app.db import make_engine
+from app.db import make_engine, schema_transaction
 from app.seeding.rows import TABLE_ORDER, build_rows
 from app.seeding.seedset import SeedSet
 from app.seeding.validate import load_seed_dir
@@ -36,7 +36,7 @@ def load(database_url: str, seeds: Path, *, articles: Path | None = None) -> dic
     rows = build_rows(seed_set)
     engine = make_engine(database_url, writer=True)
     try:
-        with engine.begin() as conn:
+        with schema_transaction(engine) as conn:
             migrate(conn)
             return apply_rows(conn, rows)
     finally:
