@@ -1,105 +1,108 @@
-"""Checks across seed files: unique ids, references that resolve, no parent cycles."""
+"""Checks across seed files: unique ids, references that resolve, no parent or part_of cycles."""
 
-from typing import Any
+from collections.abc import Callable, Iterable
 
-from app.seeding.schema import OrganizationSeed, SourceSeed
+from app.seeding.schema import CitationItem, SourcedCitation
 from app.seeding.seedset import SeedError, SeedSet, citation_error, record_error
 
 
 def cross_check(s: SeedSet) -> list[SeedError]:
     """Uniqueness and references across files."""
     errors: list[SeedError] = []
-    orgs: dict[str, OrganizationSeed] = {}
-    for org in s.organizations:
-        if org.id in orgs:
-            errors.append(record_error(s, "organizations", org.id, "id", "duplicate id"))
-        orgs[org.id] = org
-    sources: dict[str, SourceSeed] = {}
+    known: dict[str, set[str]] = {}
+
+    def unique(kind: str, ids: Iterable[str]) -> None:
+        seen = known.setdefault(kind, set())
+        for ident in ids:
+            if ident in seen:
+                errors.append(record_error(s, kind, ident, "id", "duplicate id"))
+            seen.add(ident)
+
+    unique("organizations", (org.id for org in s.organizations))
+    unique("people", (person.id for person in s.people))
+    unique("sources", (src.id for src in s.sources))
+    for kind in ("initiatives", "mous", "pledges", "figures"):  # duplicates across files: validate.py
+        known[kind] = {record.id for _, record in getattr(s, kind)}
     documents: dict[str, str] = {}
     for src in s.sources:
-        if src.id in sources:
-            errors.append(record_error(s, "sources", src.id, "id", "duplicate id"))
         if src.document in documents:
-            errors.append(
-                record_error(
-                    s,
-                    "sources",
-                    src.id,
-                    "document",
-                    f"document also used by {documents[src.document]!r}",
-                )
-            )
-        sources[src.id] = src
+            message = f"document also used by {documents[src.document]!r}"
+            errors.append(record_error(s, "sources", src.id, "document", message))
         documents[src.document] = src.id
 
-    for org in s.organizations:
-        if org.parent is not None and org.parent not in orgs:
-            errors.append(
-                record_error(s, "organizations", org.id, "parent", f"unknown organization {org.parent!r}")
-            )
-    errors.extend(_parent_cycles(s, orgs))
-
-    initiatives = {rec.id for _, rec in s.initiatives}
-    mous = {rec.id for _, rec in s.mous}
-    pledges = {rec.id for _, rec in s.pledges}
-
-    def need(
-        kind: str,
-        ident: str,
-        field_name: str,
-        ref: str | None,
-        known: set[str] | dict[str, Any],
-        what: str,
-    ) -> None:
-        if ref is not None and ref not in known:
+    def need(kind: str, ident: str, field_name: str, ref: str | None, target: str) -> None:
+        if ref is not None and ref not in known[target]:
+            what = {"people": "person"}.get(target, target.rstrip("s"))
             errors.append(record_error(s, kind, ident, field_name, f"unknown {what} {ref!r}"))
 
+    def speakers(kind: str, ident: str, citations: Iterable[CitationItem]) -> None:
+        for i, cit in enumerate(citations):
+            need(kind, ident, f"citations[{i}].speaker", cit.speaker, "people")
+            if isinstance(cit, SourcedCitation):
+                need(kind, ident, f"citations[{i}].source", cit.source, "sources")
+
+    for org in s.organizations:
+        need("organizations", org.id, "parent", org.parent, "organizations")
+        speakers("organizations", org.id, org.citations)
+    for person in s.people:
+        for i, position in enumerate(person.positions):
+            need("people", person.id, f"positions[{i}].organization", position.organization, "organizations")
+            need("people", person.id, f"positions[{i}].source", position.source, "sources")
+        speakers("people", person.id, person.citations)
     for _, ini in s.initiatives:
         for i, p in enumerate(ini.participants):
-            need(
-                "initiatives",
-                ini.id,
-                f"participants[{i}].organization",
-                p.organization,
-                orgs,
-                "organization",
-            )
+            need("initiatives", ini.id, f"participants[{i}].organization", p.organization, "organizations")
+        need("initiatives", ini.id, "part_of", ini.part_of, "initiatives")
+        speakers("initiatives", ini.id, ini.citations)
     for _, mou in s.mous:
         for i, party in enumerate(mou.parties):
-            need("mous", mou.id, f"parties[{i}]", party, orgs, "organization")
-        need("mous", mou.id, "initiative", mou.initiative, initiatives, "initiative")
+            need("mous", mou.id, f"parties[{i}]", party, "organizations")
+        for i, witness in enumerate(mou.witnesses):
+            need("mous", mou.id, f"witnesses[{i}]", witness, "people")
+        need("mous", mou.id, "initiative", mou.initiative, "initiatives")
+        speakers("mous", mou.id, mou.citations)
     for _, pledge in s.pledges:
-        need("pledges", pledge.id, "pledger", pledge.pledger, orgs, "organization")
-        need("pledges", pledge.id, "initiative", pledge.initiative, initiatives, "initiative")
+        for i, pledger in enumerate(pledge.pledgers):
+            need("pledges", pledge.id, f"pledgers[{i}]", pledger, "organizations")
+        need("pledges", pledge.id, "initiative", pledge.initiative, "initiatives")
+        speakers("pledges", pledge.id, pledge.citations)
+    for _, fig in s.figures:
+        need("figures", fig.id, "organization", fig.organization, "organizations")
+        need("figures", fig.id, "initiative", fig.initiative, "initiatives")
+        need("figures", fig.id, "pledge", fig.pledge, "pledges")
+        speakers("figures", fig.id, fig.citations)
     for source_id, pos, cit in s.citations:
-        for attr, known in (("initiative", initiatives), ("mou", mous), ("pledge", pledges)):
-            ref = getattr(cit, attr)
-            if ref is not None and ref not in known:
-                errors.append(citation_error(s, source_id, pos, attr, f"unknown {attr} {ref!r}"))
+        kind, ref = cit.subject
+        target = {"person": "people"}.get(kind, kind + "s")
+        if ref not in known[target]:
+            errors.append(citation_error(s, source_id, pos, kind, f"unknown {kind} {ref!r}"))
+        if cit.speaker is not None and cit.speaker not in known["people"]:
+            errors.append(citation_error(s, source_id, pos, "speaker", f"unknown person {cit.speaker!r}"))
+
+    parents = {org.id: org.parent for org in s.organizations}
+    errors += _cycles(s, "organizations", "parent", parents.get, parents)
+    part_of = {ini.id: ini.part_of for _, ini in s.initiatives}
+    errors += _cycles(s, "initiatives", "part_of", part_of.get, part_of)
     return errors
 
 
-def _parent_cycles(s: SeedSet, orgs: dict[str, OrganizationSeed]) -> list[SeedError]:
+def _cycles(
+    s: SeedSet, kind: str, field_name: str, up: Callable[[str], str | None], ids: Iterable[str]
+) -> list[SeedError]:
+    """A cycle along `up` (parent, part_of), reported once, starting where it was first entered."""
     errors = []
     reported: set[str] = set()
-    for start in orgs:
+    for start in ids:
         seen: list[str] = []
         current: str | None = start
-        while current is not None and current in orgs:
+        while current is not None:
             if current in seen:
                 cycle = seen[seen.index(current) :] + [current]
                 if not reported.intersection(cycle):
-                    errors.append(
-                        record_error(
-                            s,
-                            "organizations",
-                            current,
-                            "parent",
-                            "parent cycle: " + " -> ".join(cycle),
-                        )
-                    )
+                    message = f"{field_name} cycle: " + " -> ".join(cycle)
+                    errors.append(record_error(s, kind, current, field_name, message))
                     reported.update(cycle)
                 break
             seen.append(current)
-            current = orgs[current].parent
+            current = up(current)
     return errors

@@ -10,28 +10,22 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from app.dates import PartialDate, parse_partial_date
 from app.models.enums import (
+    UNIT_OF_METRIC,
     InitiativeKind,
     Metric,
+    MilestoneEvent,
     OrganizationKind,
+    Qualifier,
+    Region,
     Role,
+    Scope,
     Status,
     Unit,
+    unit_fits,
 )
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_QUOTE = 400
-
-# A pledge's unit follows from its metric, so that sums never add people to dollars.
-UNIT_OF_METRIC: dict[Metric, Unit] = {
-    Metric.people_trained: Unit.people,
-    Metric.investment: Unit.USD,
-    Metric.gpus_deployed: Unit.GPU,
-    Metric.startups_supported: Unit.startup,
-    Metric.institutions_supported: Unit.institution,
-    Metric.developers_supported: Unit.developer,
-    Metric.data_centres_opened: Unit.data_centre,
-}
-
 
 def _slug(value: str) -> str:
     if not SLUG.match(value) or len(value) > 120:
@@ -91,20 +85,84 @@ Text = Annotated[str, AfterValidator(_text)]
 Quote = Annotated[str, AfterValidator(_quote)]
 SeedDate = Annotated[PartialDate, BeforeValidator(parse_partial_date)]
 Countries = Annotated[list[Country], AfterValidator(_unique)]
-Quotes = Annotated[list[Quote], Field(min_length=1), AfterValidator(_unique)]
+FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class OrganizationSeed(Strict):
+class CitationItem(Strict):
+    """A quote of the record's own article, the fields it supports and who speaks in it."""
+
+    quote: Quote
+    supports: Annotated[list[FieldName], AfterValidator(_unique)] = []
+    speaker: Slug | None = None
+    attribution: Quote | None = None
+
+
+class SourcedCitation(CitationItem):
+    """A quote behind an organization or a person, which are defined outside any article's file."""
+
+    source: Slug
+
+
+Citations = Annotated[list[CitationItem], Field(min_length=1)]
+Inferred = dict[FieldName, Text]
+
+
+class Provenance(Strict):
+    """What every record carries: the quotes behind it and the reasons for what no quote states."""
+
+    inferred: Inferred = {}
+
+
+class Placed(Strict):
+    """`countries` and the `scope` that says what the list means (CONTRACT.md, vocabularies)."""
+
+    countries: Countries = []
+    scope: Scope
+    region: Region | None = None
+
+    @model_validator(mode="after")
+    def _scope_fits(self) -> "Placed":
+        if (self.scope is Scope.region) != (self.region is not None):
+            raise ValueError("region is given exactly when scope is 'region'")
+        if self.scope in (Scope.worldwide, Scope.unstated) and self.countries:
+            raise ValueError(f"scope {self.scope.value!r} lists no countries")
+        if self.scope in (Scope.listed, Scope.partial) and not self.countries:
+            raise ValueError(f"scope {self.scope.value!r} needs countries; use 'unstated' when none is named")
+        return self
+
+
+class OrganizationSeed(Provenance):
     id: Slug
     name: Line
     kind: OrganizationKind
     country: Country | None = None
     parent: Slug | None = None
     aliases: Annotated[list[Line], AfterValidator(_unique)] = []
+    citations: list[SourcedCitation] = []
+
+
+class PositionSeed(Strict):
+    title: Line
+    organization: Slug | None = None
+    source: Slug
+
+
+class PersonSeed(Provenance):
+    id: Slug
+    name: Line
+    aliases: Annotated[list[Line], AfterValidator(_unique)] = []
+    positions: list[PositionSeed] = []
+    citations: Annotated[list[SourcedCitation], Field(min_length=1)]
+
+
+class DatelineSeed(Strict):
+    text: Line
+    place: Line | None = None
+    on: SeedDate | None = None
 
 
 class SourceSeed(Strict):
@@ -114,6 +172,7 @@ class SourceSeed(Strict):
     published_on: SeedDate | None = None
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     document: Annotated[str, Field(pattern=r"^[\w.-]+\.txt$")]
+    dateline: DatelineSeed | None = None
 
 
 class ParticipantSeed(Strict):
@@ -121,78 +180,137 @@ class ParticipantSeed(Strict):
     role: Role
 
 
-class InitiativeSeed(Strict):
+class MilestoneSeed(Strict):
+    event: MilestoneEvent
+    on: SeedDate | None = None
+    text: Line
+    place: Line | None = None
+
+
+class InitiativeSeed(Placed, Provenance):
     id: Slug
     name: Line
     kind: InitiativeKind
     status: Status
     summary: Text | None = None
-    countries: Countries = []
     sectors: Annotated[
         list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]], AfterValidator(_unique)
     ] = []
-    announced_on: SeedDate | None = None
+    part_of: Slug | None = None
+    milestones: list[MilestoneSeed] = []
     participants: list[ParticipantSeed] = []
-    quotes: Quotes
+    citations: Citations
 
     @model_validator(mode="after")
-    def _participants_unique(self) -> "InitiativeSeed":
+    def _consistent(self) -> "InitiativeSeed":
         _unique([(p.organization, p.role) for p in self.participants])
+        if sum(m.event is MilestoneEvent.announced for m in self.milestones) > 1:
+            raise ValueError("at most one milestone is the 'announced' one")
+        if self.part_of == self.id:
+            raise ValueError("an initiative is not part of itself")
         return self
 
+    @property
+    def announced_on(self) -> PartialDate | None:
+        """The date of the `announced` milestone (CONTRACT.md: announced_on)."""
+        return next((m.on for m in self.milestones if m.event is MilestoneEvent.announced), None)
 
-class MouSeed(Strict):
+
+class MouSeed(Provenance):
     id: Slug
     title: Line
     signed_on: SeedDate | None = None
     place: Line | None = None
     parties: Annotated[list[Slug], Field(min_length=2), AfterValidator(_unique)]
-    witnesses: list[Line] = []
+    witnesses: Annotated[list[Slug], AfterValidator(_unique)] = []
     initiative: Slug | None = None
     summary: Text | None = None
-    quotes: Quotes
+    citations: Citations
 
 
-class PledgeSeed(Strict):
-    id: Slug
-    pledger: Slug
-    initiative: Slug | None = None
+class Amount(Strict):
+    """An amount in its unit, the article's words for it and how the words bound it."""
+
     metric: Metric
     amount: float = Field(gt=0)
+    amount_text: Line | None = None
+    qualifier: Qualifier
     unit: Unit
+
+    @model_validator(mode="after")
+    def _amount_fits(self) -> "Amount":
+        if not math.isfinite(self.amount):
+            raise ValueError("amount must be a finite number")
+        if not unit_fits(self.metric, self.unit):
+            expected = UNIT_OF_METRIC[self.metric]
+            wanted = repr(expected.value) if expected else "an ISO 4217 currency code such as 'USD'"
+            raise ValueError(
+                f"unit {self.unit.value!r} does not fit metric {self.metric.value!r} (expected {wanted})"
+            )
+        return self
+
+
+class PledgeSeed(Placed, Amount, Provenance):
+    id: Slug
+    pledgers: Annotated[list[Slug], Field(min_length=1), AfterValidator(_unique)]
+    initiative: Slug | None = None
     audience: Line | None = None
-    countries: Countries = []
     announced_on: SeedDate | None = None
     target_on: SeedDate | None = None
     target_text: Line | None = None
     status: Status
-    quotes: Quotes
+    citations: Citations
 
     @model_validator(mode="after")
     def _consistent(self) -> "PledgeSeed":
-        if not math.isfinite(self.amount):
-            raise ValueError("amount must be a finite number")
-        if UNIT_OF_METRIC[self.metric] is not self.unit:
-            raise ValueError(
-                f"unit {self.unit.value!r} does not fit metric {self.metric.value!r}"
-                f" (expected {UNIT_OF_METRIC[self.metric].value!r})"
-            )
         if self.announced_on and self.target_on and self.target_on.end < self.announced_on.value:
             raise ValueError("target_on is before announced_on")
+        if self.amount_text is None and "amount" not in self.inferred:
+            raise ValueError("amount_text is required unless `amount` is inferred")
         return self
 
 
-class CitationSeed(Strict):
+class FigureSeed(Placed, Amount, Provenance):
+    id: Slug
+    organization: Slug | None = None
+    initiative: Slug | None = None
+    as_of: SeedDate | None = None
+    pledge: Slug | None = None
+    citations: Citations
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "FigureSeed":
+        if (self.organization is None) == (self.initiative is None):
+            raise ValueError("a figure's subject is exactly one of organization or initiative")
+        if self.amount_text is None and "amount" not in self.inferred:
+            raise ValueError("amount_text is required unless `amount` is inferred")
+        return self
+
+
+# The kinds of record a citation can be about, as `citations:` entries name them.
+CITED = ("organization", "person", "initiative", "mou", "pledge", "figure")
+
+
+class CitationSeed(CitationItem):
+    """A quote of this file's article for a record defined in another file."""
+
+    organization: Slug | None = None
+    person: Slug | None = None
     initiative: Slug | None = None
     mou: Slug | None = None
     pledge: Slug | None = None
-    quote: Quote
+    figure: Slug | None = None
 
     @model_validator(mode="after")
     def _one_subject(self) -> "CitationSeed":
-        if sum(x is not None for x in (self.initiative, self.mou, self.pledge)) != 1:
-            raise ValueError("a citation names exactly one of initiative, mou or pledge")
+        if sum(getattr(self, kind) is not None for kind in CITED) != 1:
+            raise ValueError("a citation names exactly one of " + ", ".join(CITED))
         return self
+
+    @property
+    def subject(self) -> tuple[str, str]:
+        kind = next(kind for kind in CITED if getattr(self, kind) is not None)
+        return kind, getattr(self, kind)
 
 
 class SourceFile(Strict):
@@ -200,8 +318,25 @@ class SourceFile(Strict):
     initiatives: list[InitiativeSeed] = []
     mous: list[MouSeed] = []
     pledges: list[PledgeSeed] = []
+    figures: list[FigureSeed] = []
     citations: list[CitationSeed] = []
 
 
 class OrganizationsFile(Strict):
     organizations: list[OrganizationSeed]
+
+
+class PeopleFile(Strict):
+    people: list[PersonSeed] = []
+
+
+# Fact fields per resource (CONTRACT.md, "Provenance of each field"): each, when not empty, is
+# named in a citation's `supports` or in `inferred`.
+FACT_FIELDS: dict[str, tuple[str, ...]] = {
+    "organizations": ("parent", "country"),
+    "people": ("positions",),
+    "initiatives": ("participants", "countries", "milestones", "status"),
+    "mous": ("parties", "signed_on", "place", "witnesses"),
+    "pledges": ("pledgers", "amount", "countries", "announced_on", "target_on", "status"),
+    "figures": ("subject", "amount", "as_of", "countries"),
+}

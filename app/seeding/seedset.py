@@ -4,9 +4,11 @@ from dataclasses import dataclass, field
 
 from app.seeding.schema import (
     CitationSeed,
+    FigureSeed,
     InitiativeSeed,
     MouSeed,
     OrganizationSeed,
+    PersonSeed,
     PledgeSeed,
     SourceSeed,
 )
@@ -41,9 +43,11 @@ class SeedSet:
 
     sources: list[SourceSeed] = field(default_factory=list)
     organizations: list[OrganizationSeed] = field(default_factory=list)
+    people: list[PersonSeed] = field(default_factory=list)
     initiatives: list[tuple[str, InitiativeSeed]] = field(default_factory=list)
     mous: list[tuple[str, MouSeed]] = field(default_factory=list)
     pledges: list[tuple[str, PledgeSeed]] = field(default_factory=list)
+    figures: list[tuple[str, FigureSeed]] = field(default_factory=list)
     citations: list[tuple[str, int, CitationSeed]] = field(default_factory=list)
     # (file, record kind, record id) of each record, for error messages
     origins: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)

@@ -8,8 +8,10 @@ from pydantic import BaseModel, ValidationError
 
 from app.seeding.quotes import check_quotes
 from app.seeding.references import cross_check
+from app.seeding.provenance import check_provenance
 from app.seeding.schema import (
     OrganizationsFile,
+    PeopleFile,
     SourceFile,
 )
 from app.seeding.seedset import SeedError, SeedSet, SeedValidationError
@@ -103,6 +105,15 @@ def load_seed_dir(seeds: Path, *, articles: Path | None = None) -> SeedSet:
                 raw_org = parsed[1]["organizations"][index]
                 result.origins[("organizations", org.id)] = (rel(org_path), raw_org.line)
 
+    people_path = seeds / "people.yaml"
+    if people_path.is_file():
+        parsed = _parse(people_path, rel(people_path), PeopleFile, errors)
+        if parsed:
+            result.people = list(parsed[0].people)
+            for index, person in enumerate(result.people):
+                raw_person = parsed[1]["people"][index]
+                result.origins[("people", person.id)] = (rel(people_path), raw_person.line)
+
     source_files = sorted((seeds / "sources").glob("*.yaml")) if (seeds / "sources").is_dir() else []
     unexpected = sorted(p for p in seeds.rglob("*") if p.is_file() and p.suffix in (".yml", ".json"))
     for path in unexpected:
@@ -114,7 +125,7 @@ def load_seed_dir(seeds: Path, *, articles: Path | None = None) -> SeedSet:
         sf, raw = parsed
         result.sources.append(sf.source)
         result.origins[("sources", sf.source.id)] = (rel(path), raw["source"].line)
-        for kind in ("initiatives", "mous", "pledges"):
+        for kind in ("initiatives", "mous", "pledges", "figures"):
             for index, record in enumerate(getattr(sf, kind)):
                 getattr(result, kind).append((sf.source.id, record))
                 key = (kind, record.id)
@@ -140,6 +151,8 @@ def load_seed_dir(seeds: Path, *, articles: Path | None = None) -> SeedSet:
 
     if not errors:  # references are only meaningful once every file has parsed
         errors.extend(cross_check(result))
+    if not errors:
+        errors.extend(check_provenance(result))
     if articles is not None and not errors:
         errors.extend(check_quotes(result, articles))
     if errors:

@@ -8,7 +8,7 @@ from sqlalchemy import BindParameter, Connection, Table, and_, bindparam, select
 
 from app.models import Base
 from app.search_text import tsvector
-from app.seeding.rows import TABLE_ORDER, Row
+from app.seeding.rows import SUBJECT_COLUMNS, TABLE_ORDER, Row
 
 # Columns that identify a row; every other column (but a surrogate id) is compared as its value.
 KEYS: dict[str, tuple[str, ...]] = {
@@ -18,13 +18,21 @@ KEYS: dict[str, tuple[str, ...]] = {
     "initiatives": ("id",),
     "initiative_countries": ("initiative_id", "country"),
     "initiative_sectors": ("initiative_id", "sector"),
+    "people": ("id",),
+    "person_aliases": ("person_id", "alias"),
+    "positions": ("person_id", "position"),
     "initiative_participants": ("initiative_id", "organization_id", "role"),
+    "initiative_milestones": ("initiative_id", "position"),
     "mous": ("id",),
     "mou_parties": ("mou_id", "organization_id"),
-    "mou_witnesses": ("mou_id", "position"),
+    "mou_witnesses": ("mou_id", "person_id"),
     "pledges": ("id",),
+    "pledge_pledgers": ("pledge_id", "organization_id"),
     "pledge_countries": ("pledge_id", "country"),
-    "citations": ("source_id", "initiative_id", "mou_id", "pledge_id", "quote"),
+    "figures": ("id",),
+    "figure_countries": ("figure_id", "country"),
+    "citations": ("source_id", *SUBJECT_COLUMNS, "quote"),
+    "inferences": ("resource", "record_id", "field"),
     "search_documents": ("resource", "record_id"),
 }
 SURROGATE = {"citations": "id", "search_documents": "id"}
@@ -50,8 +58,12 @@ def _key(row: Row, names: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(row[n] for n in names)
 
 
-def _parent_depth(rows: dict[tuple[Any, ...], Row]) -> dict[str, int]:
-    parents = {row["id"]: row["parent_id"] for row in rows.values()}
+# Tables whose rows point at rows of their own: written parents first, deleted children first.
+SELF_REFERENCES = {"organizations": "parent_id", "initiatives": "part_of_id"}
+
+
+def _parent_depth(rows: dict[tuple[Any, ...], Row], column: str) -> dict[str, int]:
+    parents = {row["id"]: row[column] for row in rows.values()}
     depth: dict[str, int] = {}
     for org in parents:
         d, current, seen = 0, parents.get(org), {org}
@@ -82,8 +94,8 @@ def apply_rows(conn: Connection, desired: dict[str, list[Row]]) -> dict[str, Cou
     for name in TABLE_ORDER:
         table, keys = tables[name], KEYS[name]
         new = [row for k, row in wanted[name].items() if k not in existing[name]]
-        if name == "organizations":
-            depth = _parent_depth(wanted[name])
+        if name in SELF_REFERENCES:
+            depth = _parent_depth(wanted[name], SELF_REFERENCES[name])
             new.sort(key=lambda r: depth[r["id"]])
         if new:
             conn.execute(table.insert(), new)
@@ -103,8 +115,8 @@ def apply_rows(conn: Connection, desired: dict[str, list[Row]]) -> dict[str, Cou
     for name in reversed(TABLE_ORDER):
         table, keys = tables[name], KEYS[name]
         gone = [k for k in existing[name] if k not in wanted[name]]
-        if name == "organizations":
-            depth = _parent_depth(existing[name])
+        if name in SELF_REFERENCES:
+            depth = _parent_depth(existing[name], SELF_REFERENCES[name])
             gone.sort(key=lambda k: -depth[k[0]])
         for start in range(0, len(gone), 500):
             batch = gone[start : start + 500]
