@@ -1,6 +1,6 @@
 """Validate the curated seeds and make the database match them.
 
-python scripts/load_seeds.py [--database-url URL] [--seeds DIR] [--articles DIR] [--check]
+python scripts/load_seeds.py [--database-url URL] [--seeds DIR] [--articles DIR] [--check] [--diff]
 """
 
 import argparse
@@ -12,7 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 from app.config import get_settings  # noqa: E402
-from app.seeding.load import PROJECT_ROOT, load, summary  # noqa: E402
+from app.seeding.diff import describe  # noqa: E402
+from app.seeding.load import PROJECT_ROOT, load, preview, summary  # noqa: E402
 from app.seeding.seedset import SeedValidationError  # noqa: E402
 from app.seeding.validate import load_seed_dir  # noqa: E402
 
@@ -28,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
         "--articles", type=Path, help="folder of the articles: check every quote occurs in its own"
     )
     parser.add_argument("--check", action="store_true", help="validate only; write nothing")
+    parser.add_argument(
+        "--diff", action="store_true", help="print what a load would change, field by field; write nothing"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -35,11 +39,14 @@ def main(argv: list[str] | None = None) -> int:
             seeds = load_seed_dir(args.seeds, articles=args.articles)
             print(
                 f"seeds are valid: {len(seeds.sources)} sources, {len(seeds.organizations)}"
-                f" organizations, {len(seeds.initiatives)} initiatives, {len(seeds.mous)} mous,"
-                f" {len(seeds.pledges)} pledges"
+                f" organizations, {len(seeds.people)} people, {len(seeds.initiatives)} initiatives,"
+                f" {len(seeds.mous)} mous, {len(seeds.pledges)} pledges, {len(seeds.figures)} figures"
             )
             return 0
         url = args.database_url or get_settings().writer_url
+        if args.diff:
+            print(describe(preview(url, args.seeds, articles=args.articles)))
+            return 0
         counts = load(url, args.seeds, articles=args.articles)
     except SeedValidationError as exc:
         for error in exc.errors:

@@ -7,10 +7,11 @@ from alembic.config import Config
 from sqlalchemy import Connection
 
 from app.db import make_engine, schema_transaction
+from app.seeding.diff import Change, diff
 from app.seeding.rows import TABLE_ORDER, build_rows
 from app.seeding.seedset import SeedSet
 from app.seeding.validate import load_seed_dir
-from app.seeding.writer import Counts, apply_rows
+from app.seeding.writer import Counts, apply_rows, read_rows
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,6 +42,27 @@ def load(database_url: str, seeds: Path, *, articles: Path | None = None) -> dic
             return apply_rows(conn, rows)
     finally:
         engine.dispose()
+
+
+def preview(database_url: str, seeds: Path, *, articles: Path | None = None) -> list[Change]:
+    """What `load` would change, record by record, without writing (the database is migrated
+    in a transaction that is rolled back, so an older schema is compared as it would become)."""
+    seed_set = load_seed_dir(seeds, articles=articles)
+    rows = build_rows(seed_set)
+    engine = make_engine(database_url, writer=True)
+    try:
+        with schema_transaction(engine) as conn:
+            migrate(conn)
+            current = read_rows(conn)
+            raise _RolledBack
+    except _RolledBack:
+        return diff(current, rows)
+    finally:
+        engine.dispose()
+
+
+class _RolledBack(Exception):
+    """Leaves a transaction that must write nothing."""
 
 
 def summary(counts: dict[str, Counts]) -> str:

@@ -87,7 +87,7 @@ def _records(s: SeedSet) -> list[Record]:
 
 
 def _id(seed: BaseModel) -> str:
-    ident = getattr(seed, "id")
+    ident = seed.id
     assert isinstance(ident, str)
     return ident
 
@@ -96,9 +96,9 @@ def _empty(seed: Provenance, field_name: str) -> bool:
     if field_name == "subject":
         return False
     if field_name == "countries":
-        return bool(getattr(seed, "scope").value == "unstated")
+        return bool(seed.scope.value == "unstated")
     if field_name == "status":  # "unknown" states nothing
-        return bool(getattr(seed, "status").value == "unknown")
+        return bool(seed.status.value == "unknown")
     value = getattr(seed, field_name)
     return value is None or value == [] or value == ""
 
@@ -119,7 +119,9 @@ def check_provenance(s: SeedSet) -> list[SeedError]:
         for i, cit in enumerate(record.quotes):
             for name in cit.supports:
                 if name not in allowed:
-                    error(f"citations[{i}].supports", f"{name!r} is not a field of {kind}: {_choices(allowed)}")
+                    error(
+                        f"citations[{i}].supports", f"{name!r} is not a field of {kind}: {_choices(allowed)}"
+                    )
             if cit.speaker is not None:
                 said = fold(cit.quote + " " + (cit.attribution or ""))
                 if not _named(said, person_names.get(cit.speaker, [])):
@@ -167,23 +169,23 @@ def check_provenance(s: SeedSet) -> list[SeedError]:
             for i, m in enumerate(seed.milestones):
                 text_in_quotes("milestones", f"milestones[{i}].text", m.text)
         if kind == "mous":
-            names_in_quotes("parties", getattr(seed, "parties"), org_names)
-            names_in_quotes("witnesses", getattr(seed, "witnesses"), person_names)
+            names_in_quotes("parties", seed.parties, org_names)
+            names_in_quotes("witnesses", seed.witnesses, person_names)
         if isinstance(seed, PledgeSeed):
             names_in_quotes("pledgers", seed.pledgers, org_names)
             text_in_quotes("target_on", "target_text", seed.target_text)
         if kind in ("pledges", "figures"):
-            amount_text = getattr(seed, "amount_text")
+            amount_text = seed.amount_text
             if amount_text is not None and "amount" not in seed.inferred:
                 text_in_quotes("amount", "amount_text", amount_text)
-                stated, amount = stated_number(amount_text), getattr(seed, "amount")
+                stated, amount = stated_number(amount_text), seed.amount
                 if stated is None or abs(stated - amount) > 1e-9 * max(1.0, amount):
                     error(
                         "amount_text",
                         f"{amount_text!r} states {_number(stated)}, not the amount {_number(amount)}",
                     )
         if kind == "people":
-            for i, pos in enumerate(getattr(seed, "positions")):
+            for i, pos in enumerate(seed.positions):
                 if pos.source not in sources or "positions" in seed.inferred:
                     continue
                 quotes = [

@@ -80,9 +80,9 @@ def check_quotes(s: SeedSet, articles: Path) -> list[SeedError]:
     for kind in ("initiatives", "mous", "pledges", "figures"):
         owned += [(kind, source_id, record) for source_id, record in getattr(s, kind)]
     for kind, source_id, record in owned:
-        for i, cit in enumerate(getattr(record, "citations")):
+        for i, cit in enumerate(record.citations):
             for name, message in citation_misses(source_id, cit):
-                errors.append(record_error(s, kind, getattr(record, "id"), f"citations[{i}].{name}", message))
+                errors.append(record_error(s, kind, record.id, f"citations[{i}].{name}", message))
     for source_id, pos, cit in s.citations:
         for name, message in citation_misses(source_id, cit):
             errors.append(citation_error(s, source_id, pos, name, message))

@@ -187,7 +187,8 @@ def build_rows(s: SeedSet) -> dict[str, list[Row]]:
             }
         )
         rows["pledge_pledgers"] += [
-            {"pledge_id": pledge.id, "organization_id": org, "position": i} for i, org in enumerate(pledge.pledgers)
+            {"pledge_id": pledge.id, "organization_id": org, "position": i}
+            for i, org in enumerate(pledge.pledgers)
         ]
         rows["pledge_countries"] += [{"pledge_id": pledge.id, "country": c} for c in pledge.countries]
         provenance("pledge", pledge.id, source_id, pledge)
@@ -202,7 +203,8 @@ def build_rows(s: SeedSet) -> dict[str, list[Row]]:
                 "amount_text": fig.amount_text,
                 "qualifier": fig.qualifier.value,
                 "unit": fig.unit.value,
-                **_date(fig.as_of, "as_of"),
+                "as_of": fig.as_of.value if fig.as_of else None,
+                "as_of_precision": fig.as_of.precision.value if fig.as_of else None,
                 "scope": fig.scope.value,
                 "region": fig.region.value if fig.region else None,
                 "pledge_id": fig.pledge,

@@ -27,6 +27,7 @@ from app.models.enums import (
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_QUOTE = 400
 
+
 def _slug(value: str) -> str:
     if not SLUG.match(value) or len(value) > 120:
         raise ValueError(f"{value!r} is not a slug (lowercase letters, digits and single hyphens)")

@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from app.seeding.provenance import check_provenance
 from app.seeding.quotes import check_quotes
 from app.seeding.references import cross_check
-from app.seeding.provenance import check_provenance
 from app.seeding.schema import (
     OrganizationsFile,
     PeopleFile,

@@ -75,20 +75,25 @@ def _parent_depth(rows: dict[tuple[Any, ...], Row], column: str) -> dict[str, in
     return depth
 
 
+def read_rows(conn: Connection) -> dict[str, list[Row]]:
+    """Every table the loader writes, as the rows `build_rows` would give for what is there."""
+    tables = Base.metadata.tables
+    return {
+        name: [
+            dict(m)
+            for m in conn.execute(select(*[tables[name].c[c] for c in _columns(tables[name])])).mappings()
+        ]
+        for name in TABLE_ORDER
+    }
+
+
 def apply_rows(conn: Connection, desired: dict[str, list[Row]]) -> dict[str, Counts]:
     """Write the difference between the tables and `desired`; return counts per table."""
     tables = Base.metadata.tables
     counts = {name: Counts() for name in TABLE_ORDER}
-    existing: dict[str, dict[tuple[Any, ...], Row]] = {}
-    wanted: dict[str, dict[tuple[Any, ...], Row]] = {}
-    for name in TABLE_ORDER:
-        table, keys = tables[name], KEYS[name]
-        cols = _columns(table)
-        existing[name] = {
-            _key(r, keys): r
-            for r in (dict(m) for m in conn.execute(select(*[table.c[c] for c in cols])).mappings())
-        }
-        wanted[name] = {_key(r, keys): r for r in desired[name]}
+    current = read_rows(conn)
+    existing = {name: {_key(r, KEYS[name]): r for r in current[name]} for name in TABLE_ORDER}
+    wanted = {name: {_key(r, KEYS[name]): r for r in desired[name]} for name in TABLE_ORDER}
 
     # Inserts and updates, parents before children.
     for name in TABLE_ORDER:

@@ -1,5 +1,6 @@
 """Reading curated YAML safely: size limits, strict UTF-8, duplicate keys, alias bombs, lines."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +49,15 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
-# Dates stay text ("2025-04-10"): the seed models parse them with their precision.
+# Dates stay text ("2025-04-10"): the seed models parse them with their precision. Booleans are
+# YAML 1.2's, true and false only: YAML 1.1 also reads on/off/yes/no/y/n as booleans, which turns a
+# milestone's `on:` key or a country code NO (Norway) into True or False.
+_BOOL = "tag:yaml.org,2002:bool"
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:timestamp", _BOOL)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 def _expanded_size(node: Node, memo: dict[int, int]) -> int:
