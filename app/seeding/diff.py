@@ -70,7 +70,7 @@ def views(rows: dict[str, list[Row]]) -> View:
     for row in rows["inferences"]:
         add(row["resource"], row["record_id"], "inferred", {row["field"]: row["reason"]})
     for record in out.values():
-        for field, value in record.items():
+        for value in record.values():
             if isinstance(value, list):
                 value.sort(key=_sort_key)
     return out

@@ -11,7 +11,18 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from text_to_num import text2num
 
-from app.seeding.schema import FACT_FIELDS, CitationItem, InitiativeSeed, PledgeSeed, Provenance
+from app.models.enums import Scope, Status
+from app.seeding.schema import (
+    FACT_FIELDS,
+    Amount,
+    CitationItem,
+    InitiativeSeed,
+    MouSeed,
+    PersonSeed,
+    Placed,
+    PledgeSeed,
+    Provenance,
+)
 from app.seeding.seedset import SeedError, SeedSet, record_error
 
 # Fields a citation may name in `supports` beyond the record's own keys.
@@ -87,7 +98,7 @@ def _records(s: SeedSet) -> list[Record]:
 
 
 def _id(seed: BaseModel) -> str:
-    ident = seed.id
+    ident = getattr(seed, "id")  # noqa: B009 - every record model has one; BaseModel does not say so
     assert isinstance(ident, str)
     return ident
 
@@ -95,109 +106,133 @@ def _id(seed: BaseModel) -> str:
 def _empty(seed: Provenance, field_name: str) -> bool:
     if field_name == "subject":
         return False
-    if field_name == "countries":
-        return bool(seed.scope.value == "unstated")
+    if field_name == "countries" and isinstance(seed, Placed):
+        return seed.scope is Scope.unstated
     if field_name == "status":  # "unknown" states nothing
-        return bool(seed.status.value == "unknown")
+        return bool(getattr(seed, "status") is Status.unknown)  # noqa: B009
     value = getattr(seed, field_name)
     return value is None or value == [] or value == ""
 
 
-def check_provenance(s: SeedSet) -> list[SeedError]:
-    errors: list[SeedError] = []
-    org_names = {org.id: [org.name, *org.aliases] for org in s.organizations}
-    person_names = {p.id: [p.name, *p.aliases] for p in s.people}
-    sources = {src.id for src in s.sources}
+@dataclass
+class Names:
+    organizations: dict[str, list[str]]
+    people: dict[str, list[str]]
 
-    for record in _records(s):
-        seed, kind, ident = record.seed, record.kind, _id(record.seed)
 
-        def error(field_name: str, message: str) -> None:
-            errors.append(record_error(s, kind, ident, field_name, message))
+class RecordCheck:
+    """The provenance checks of one record; `errors` collects what it finds."""
 
-        allowed = (set(type(seed).model_fields) - NOT_FACTS) | EXTRA_FIELDS.get(kind, set())
-        for i, cit in enumerate(record.quotes):
-            for name in cit.supports:
-                if name not in allowed:
-                    error(
-                        f"citations[{i}].supports", f"{name!r} is not a field of {kind}: {_choices(allowed)}"
-                    )
-            if cit.speaker is not None:
-                said = fold(cit.quote + " " + (cit.attribution or ""))
-                if not _named(said, person_names.get(cit.speaker, [])):
-                    error(
-                        f"citations[{i}].speaker",
-                        f"{cit.speaker!r} is named neither in the quote nor in its attribution;"
-                        " give the article's words that name the speaker as `attribution`",
-                    )
-        for name in seed.inferred:
-            if name not in allowed:
-                error(f"inferred.{name}", f"{name!r} is not a field of {kind}: {_choices(allowed)}")
+    def __init__(self, s: SeedSet, record: Record, names: Names, errors: list[SeedError]) -> None:
+        self.s, self.record, self.names, self.errors = s, record, names, errors
+        self.seed, self.kind, self.ident = record.seed, record.kind, _id(record.seed)
 
-        for field_name in FACT_FIELDS[kind]:
+    def error(self, field_name: str, message: str) -> None:
+        self.errors.append(record_error(self.s, self.kind, self.ident, field_name, message))
+
+    def run(self) -> None:
+        seed = self.seed
+        self.field_names()
+        for field_name in FACT_FIELDS[self.kind]:
             if _empty(seed, field_name) or field_name in seed.inferred:
                 continue
-            if not record.supporting(field_name):
-                error(
+            if not self.record.supporting(field_name):
+                self.error(
                     field_name,
                     "no citation supports this field: name it in the `supports` of the quote that"
                     " states it, or give the reason in `inferred`",
                 )
-
-        def names_in_quotes(field_name: str, refs: Sequence[str], names: dict[str, list[str]]) -> None:
-            if field_name in seed.inferred:
-                return
-            quotes = record.supporting(field_name)
-            for i, ref in enumerate(refs):
-                if quotes and not any(_named(q, names.get(ref, [])) for q in quotes):
-                    error(
-                        f"{field_name}[{i}]",
-                        f"{ref!r} is not named in any quote supporting {field_name!r}"
-                        f" (looked for {', '.join(map(repr, names.get(ref, [])))}); add the"
-                        " article's spelling as an alias, or cite the sentence that names it",
-                    )
-
-        def text_in_quotes(field_name: str, where: str, text: str | None) -> None:
-            if text is None:
-                return
-            quotes = record.all_quotes() if field_name in seed.inferred else record.supporting(field_name)
-            if not any(fold(text) in q for q in quotes):
-                error(where, f"{text!r} is not in a quote supporting {field_name!r}")
-
         if isinstance(seed, InitiativeSeed):
-            names_in_quotes("participants", [p.organization for p in seed.participants], org_names)
+            self.named("participants", [p.organization for p in seed.participants], self.names.organizations)
             for i, m in enumerate(seed.milestones):
-                text_in_quotes("milestones", f"milestones[{i}].text", m.text)
-        if kind == "mous":
-            names_in_quotes("parties", seed.parties, org_names)
-            names_in_quotes("witnesses", seed.witnesses, person_names)
+                self.text_in_quotes("milestones", f"milestones[{i}].text", m.text)
+        if isinstance(seed, MouSeed):
+            self.named("parties", seed.parties, self.names.organizations)
+            self.named("witnesses", seed.witnesses, self.names.people)
         if isinstance(seed, PledgeSeed):
-            names_in_quotes("pledgers", seed.pledgers, org_names)
-            text_in_quotes("target_on", "target_text", seed.target_text)
-        if kind in ("pledges", "figures"):
-            amount_text = seed.amount_text
-            if amount_text is not None and "amount" not in seed.inferred:
-                text_in_quotes("amount", "amount_text", amount_text)
-                stated, amount = stated_number(amount_text), seed.amount
-                if stated is None or abs(stated - amount) > 1e-9 * max(1.0, amount):
-                    error(
-                        "amount_text",
-                        f"{amount_text!r} states {_number(stated)}, not the amount {_number(amount)}",
+            self.named("pledgers", seed.pledgers, self.names.organizations)
+            self.text_in_quotes("target_on", "target_text", seed.target_text)
+        if isinstance(seed, Amount):
+            self.amount(seed)
+        if isinstance(seed, PersonSeed):
+            self.titles(seed)
+
+    def field_names(self) -> None:
+        """`supports` and `inferred` name fields of the record; speakers are named."""
+        kind = self.kind
+        allowed = (set(type(self.seed).model_fields) - NOT_FACTS) | EXTRA_FIELDS.get(kind, set())
+        for i, cit in enumerate(self.record.quotes):
+            for name in cit.supports:
+                if name not in allowed:
+                    message = f"{name!r} is not a field of {kind}: {_choices(allowed)}"
+                    self.error(f"citations[{i}].supports", message)
+            if cit.speaker is not None:
+                said = fold(cit.quote + " " + (cit.attribution or ""))
+                if not _named(said, self.names.people.get(cit.speaker, [])):
+                    self.error(
+                        f"citations[{i}].speaker",
+                        f"{cit.speaker!r} is named neither in the quote nor in its attribution;"
+                        " give the article's words that name the speaker as `attribution`",
                     )
-        if kind == "people":
-            for i, pos in enumerate(seed.positions):
-                if pos.source not in sources or "positions" in seed.inferred:
-                    continue
-                quotes = [
-                    fold(c.quote)
-                    for c in record.quotes
-                    if "positions" in c.supports and getattr(c, "source", pos.source) == pos.source
-                ]
-                if not any(fold(pos.title) in q for q in quotes):
-                    error(
-                        f"positions[{i}].title",
-                        f"{pos.title!r} is not in a quote of {pos.source!r} supporting 'positions'",
-                    )
+        for name in self.seed.inferred:
+            if name not in allowed:
+                self.error(f"inferred.{name}", f"{name!r} is not a field of {kind}: {_choices(allowed)}")
+
+    def named(self, field_name: str, refs: Sequence[str], names: dict[str, list[str]]) -> None:
+        """Each organization or person of the field is named in a quote supporting it."""
+        quotes = self.record.supporting(field_name)
+        if field_name in self.seed.inferred or not quotes:  # no quote at all is reported above
+            return
+        for i, ref in enumerate(refs):
+            if not any(_named(q, names.get(ref, [])) for q in quotes):
+                self.error(
+                    f"{field_name}[{i}]",
+                    f"{ref!r} is not named in any quote supporting {field_name!r}"
+                    f" (looked for {', '.join(map(repr, names.get(ref, [])))}); add the"
+                    " article's spelling as an alias, or cite the sentence that names it",
+                )
+
+    def text_in_quotes(self, field_name: str, where: str, text: str | None) -> None:
+        """The article's words for a field occur in a quote supporting it (any quote, if inferred)."""
+        if text is None:
+            return
+        inferred = field_name in self.seed.inferred
+        quotes = self.record.all_quotes() if inferred else self.record.supporting(field_name)
+        if not any(fold(text) in q for q in quotes):
+            self.error(where, f"{text!r} is not in a quote supporting {field_name!r}")
+
+    def amount(self, seed: Amount) -> None:
+        if seed.amount_text is None or "amount" in self.seed.inferred:
+            return
+        self.text_in_quotes("amount", "amount_text", seed.amount_text)
+        stated = stated_number(seed.amount_text)
+        if stated is None or abs(stated - seed.amount) > 1e-9 * max(1.0, seed.amount):
+            message = f"{seed.amount_text!r} states {_number(stated)}, not the amount {_number(seed.amount)}"
+            self.error("amount_text", message)
+
+    def titles(self, seed: PersonSeed) -> None:
+        """Each position's title occurs in a quote of its source supporting `positions`."""
+        if "positions" in seed.inferred:
+            return
+        for i, pos in enumerate(seed.positions):
+            quotes = [
+                fold(c.quote)
+                for c in self.record.quotes
+                if "positions" in c.supports and getattr(c, "source", pos.source) == pos.source
+            ]
+            if not any(fold(pos.title) in q for q in quotes):
+                message = f"{pos.title!r} is not in a quote of {pos.source!r} supporting 'positions'"
+                self.error(f"positions[{i}].title", message)
+
+
+def check_provenance(s: SeedSet) -> list[SeedError]:
+    errors: list[SeedError] = []
+    names = Names(
+        organizations={org.id: [org.name, *org.aliases] for org in s.organizations},
+        people={p.id: [p.name, *p.aliases] for p in s.people},
+    )
+    for record in _records(s):
+        RecordCheck(s, record, names, errors).run()
     return errors
 
 
