@@ -98,6 +98,20 @@ class Linked(Filter):
         return [has_any(self.key, self.link, self.link_key, self.column, wanted)]
 
 
+class LinkedRefs(Linked):
+    """Linked, to records that must exist in `table`: an unknown id is a 422, not an empty list."""
+
+    def __init__(
+        self, key: ColumnElement[Any], link: Table, link_key: str, column: str, table: Table
+    ) -> None:
+        super().__init__(key, link, link_key, column)
+        self.table = table
+
+    def resolve(self, conn: Connection, name: str, value: Any, given: Given) -> Any:
+        require_ids(conn, self.table, value, name)
+        return value
+
+
 class Refs(Filter):
     """Records whose `column` refers to one of the records named, which must exist in `table`."""
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from app.models.enums import Metric, OrganizationKind, Precision, Status, Unit
+from app.models.enums import Metric, OrganizationKind, Precision, Qualifier, Status, Unit
 
 
 class FacetCount(BaseModel):
@@ -24,10 +24,33 @@ class RecordBrief(BaseModel):
     name: str
 
 
+class SpeakerOut(BaseModel):
+    id: str = Field(examples=["gobind-singh-deo"])
+    name: str = Field(examples=["Gobind Singh Deo"])
+
+
 class CitationOut(BaseModel):
     source_id: str
     source_title: str
     quote: str = Field(description="Verbatim excerpt of the source article.")
+    supports: list[str] = Field(
+        description="The fields of the record that this quote supports.", examples=[["parties", "signed_on"]]
+    )
+    speaker: SpeakerOut | None = Field(description="The person whose words the quote reports.")
+    attribution: str | None = Field(
+        description="The article's words naming the speaker, when the quote itself does not.",
+        examples=["Digital Minister Gobind Singh Deo said"],
+    )
+
+
+class Provenanced(BaseModel):
+    """What every detail carries: the quotes behind the record and the reasons for what none states."""
+
+    citations: list[CitationOut]
+    inferred: dict[str, str] = Field(
+        description="Fields no quote states, each with the curator's reason.",
+        examples=[{"signed_on": "the article's dateline, 2025-04-10"}],
+    )
 
 
 class MouBrief(BaseModel):
@@ -39,7 +62,7 @@ class MouBrief(BaseModel):
 
 class PledgeBrief(BaseModel):
     id: str
-    pledger_id: str
+    pledgers: list[RecordBrief]
     metric: Metric
     amount: float
     unit: Unit
@@ -47,3 +70,29 @@ class PledgeBrief(BaseModel):
     target_on: date | None
     target_precision: Precision | None
     status: Status
+
+
+class FigureBrief(BaseModel):
+    id: str = Field(examples=["nvidia-ai-centre-eight-gpus"])
+    metric: Metric
+    amount: float
+    amount_text: str | None
+    qualifier: Qualifier
+    unit: Unit
+    as_of: date | None
+    as_of_precision: Precision | None
+
+
+class PersonRef(BaseModel):
+    id: str = Field(examples=["gobind-singh-deo"])
+    name: str = Field(examples=["Gobind Singh Deo"])
+
+
+class TitleOut(BaseModel):
+    title: str = Field(description="As the article gives it.", examples=["Digital Minister"])
+    organization_id: str | None
+    source_id: str
+
+
+class PersonWithTitles(PersonRef):
+    positions: list[TitleOut]

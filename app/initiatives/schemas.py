@@ -5,11 +5,11 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from app.common.schemas import (
-    CitationOut,
     FacetCount,
     MouBrief,
     OrganizationBrief,
     PledgeBrief,
+    Provenanced,
 )
 from app.models.enums import InitiativeKind, Precision, Role, Status
 
@@ -45,7 +45,7 @@ class ParticipantDetail(BaseModel):
     role: Role
 
 
-class InitiativeDetail(BaseModel):
+class InitiativeDetail(Provenanced):
     id: str
     name: str
     kind: InitiativeKind
@@ -58,4 +58,3 @@ class InitiativeDetail(BaseModel):
     participants: list[ParticipantDetail]
     pledges: list[PledgeBrief]
     mous: list[MouBrief]
-    citations: list[CitationOut]

@@ -12,7 +12,8 @@ from app.models import (
     tables,
 )
 from app.organizations.tree import org_brief_columns
-from app.sources.citations import citations_of
+from app.pledges.pledgers import pledgers_of
+from app.sources.citations import provenance
 
 ini = tables.initiatives
 countries = tables.initiative_countries
@@ -90,7 +91,6 @@ pl, mou = tables.pledges, tables.mous
 PLEDGES = Prepared(
     select(
         pl.c.id,
-        pl.c.pledger_id,
         pl.c.metric,
         pl.c.amount,
         pl.c.unit,
@@ -129,8 +129,11 @@ def detail(conn: Connection, initiative_id: str) -> dict[str, Any] | None:
         ],
     }
     item["pledges"] = PLEDGES.dicts(conn, id=initiative_id)
+    by_pledge = pledgers_of(conn, [p["id"] for p in item["pledges"]])
+    for pledge in item["pledges"]:
+        pledge["pledgers"] = [{"id": o["id"], "name": o["name"]} for o in by_pledge.get(pledge["id"], [])]
     item["mous"] = MOUS.dicts(conn, id=initiative_id)
-    item["citations"] = citations_of(conn, "initiative_id", [initiative_id]).get(initiative_id, [])
+    item.update(provenance(conn, "initiative", initiative_id))
     return item
 
 

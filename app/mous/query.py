@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from app.common.filters import DateFrom, DateTo, Linked, Refs
+from app.common.filters import DateFrom, DateTo, Linked, LinkedRefs, Refs
 from app.common.params import CountryCode, DateParam, ListQuery, RecordId
 from app.common.sorting import SortField
 from app.models import tables
@@ -30,6 +30,11 @@ class MouQuery(ListQuery):
         list[CountryCode],
         Field(description="Country of any party (ISO alpha-2).", examples=[["MY"]]),
         Linked(mous.c.id, parties, "mou_id", "organization_id", via=orgs.c.country),
+    ] = []
+    witness: Annotated[
+        list[RecordId],
+        Field(description="Id of a person who witnessed the signing.", examples=[["gobind-singh-deo"]]),
+        LinkedRefs(mous.c.id, tables.mou_witnesses, "mou_id", "person_id", tables.people),
     ] = []
     signed_from: Annotated[
         DateParam | None,

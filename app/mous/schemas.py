@@ -4,7 +4,14 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from app.common.schemas import CitationOut, FacetCount, OrganizationBrief, RecordBrief
+from app.common.schemas import (
+    FacetCount,
+    OrganizationBrief,
+    PersonRef,
+    PersonWithTitles,
+    Provenanced,
+    RecordBrief,
+)
 from app.models.enums import Precision
 
 
@@ -22,7 +29,7 @@ class MouOut(BaseModel):
     initiative_id: str | None
     summary: str | None
     parties: list[PartyOut]
-    witnesses: list[str] = Field(examples=[["Gobind Singh Deo, Digital Minister"]])
+    witnesses: list[PersonRef] = Field(description="People who witnessed the signing.")
 
 
 class MouList(BaseModel):
@@ -32,7 +39,7 @@ class MouList(BaseModel):
     facets: dict[str, list[FacetCount]] | None = None
 
 
-class MouDetail(BaseModel):
+class MouDetail(Provenanced):
     id: str
     title: str
     signed_on: date | None
@@ -41,6 +48,5 @@ class MouDetail(BaseModel):
     initiative_id: str | None
     summary: str | None
     parties: list[OrganizationBrief]
-    witnesses: list[str]
+    witnesses: list[PersonWithTitles]
     initiative: RecordBrief | None
-    citations: list[CitationOut]

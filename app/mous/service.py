@@ -13,12 +13,14 @@ from app.initiatives.service import brief as initiative_brief
 from app.models import tables
 from app.mous.query import SORTS, MouQuery
 from app.organizations.tree import ORG_BRIEFS
-from app.sources.citations import citations_of
+from app.people.positions import titles_of
+from app.sources.citations import provenance
 
 mous = tables.mous
 parties = tables.mou_parties
 witnesses = tables.mou_witnesses
 orgs = tables.organizations
+people = tables.people
 
 
 PARTIES = Prepared(
@@ -29,18 +31,20 @@ PARTIES = Prepared(
 )
 
 
+WITNESSES = Prepared(
+    select(witnesses.c.mou_id, people.c.id, people.c.name)
+    .join(people, people.c.id == witnesses.c.person_id)
+    .where(in_values(witnesses.c.mou_id, "ids"))
+    .order_by(witnesses.c.mou_id, witnesses.c.position)
+)
+
+
 def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = [r["id"] for r in rows]
     if not ids:
         return []
     by_party = grouped(conn, PARTIES, ids=ids)
-    by_witness: dict[str, list[str]] = {}
-    for mou_id, name in conn.execute(
-        select(witnesses.c.mou_id, witnesses.c.name)
-        .where(witnesses.c.mou_id.in_(ids))
-        .order_by(witnesses.c.mou_id, witnesses.c.position)
-    ):
-        by_witness.setdefault(mou_id, []).append(name)
+    by_witness = grouped(conn, WITNESSES, ids=ids)
     return [
         {**r, "parties": by_party.get(r["id"], []), "witnesses": by_witness.get(r["id"], [])} for r in rows
     ]
@@ -51,7 +55,7 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
         **{k: item[k] for k in ("id", "title", "signed_precision", "place", "initiative_id", "summary")},
         "signed_on": item["signed_on"].isoformat() if item["signed_on"] else None,
         "parties": "; ".join(p["id"] for p in item["parties"]),
-        "witnesses": "; ".join(item["witnesses"]),
+        "witnesses": "; ".join(w["id"] for w in item["witnesses"]),
     }
 
 
@@ -85,6 +89,8 @@ def detail(conn: Connection, mou_id: str) -> dict[str, Any] | None:
     item = embed(conn, [row])[0]
     party_ids = [p["id"] for p in item["parties"]]
     item["parties"] = ORG_BRIEFS.dicts(conn, ids=party_ids)
+    titles = titles_of(conn, [w["id"] for w in item["witnesses"]])
+    item["witnesses"] = [{**w, "positions": titles.get(w["id"], [])} for w in item["witnesses"]]
     item["initiative"] = initiative_brief(conn, row["initiative_id"])
-    item["citations"] = citations_of(conn, "mou_id", [mou_id]).get(mou_id, [])
+    item.update(provenance(conn, "mou", mou_id))
     return item

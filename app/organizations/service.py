@@ -41,7 +41,7 @@ RESOURCE = Resource(
 
 
 def _counts(conn: Connection, ids: list[str]) -> dict[str, int]:
-    part, party, pledge = tables.participants, tables.mou_parties, tables.pledges
+    part, party, pledger = tables.participants, tables.mou_parties, tables.pledge_pledgers
     return {
         "initiatives": conn.execute(
             select(func.count(func.distinct(part.c.initiative_id))).where(part.c.organization_id.in_(ids))
@@ -49,7 +49,9 @@ def _counts(conn: Connection, ids: list[str]) -> dict[str, int]:
         "mous": conn.execute(
             select(func.count(func.distinct(party.c.mou_id))).where(party.c.organization_id.in_(ids))
         ).scalar_one(),
-        "pledges": conn.execute(select(func.count()).where(pledge.c.pledger_id.in_(ids))).scalar_one(),
+        "pledges": conn.execute(
+            select(func.count(func.distinct(pledger.c.pledge_id))).where(pledger.c.organization_id.in_(ids))
+        ).scalar_one(),
     }
 
 

@@ -11,8 +11,8 @@ from app.common.params import CountryCode, DateParam, Filtered, ListQuery, Recor
 from app.common.sorting import SortField
 from app.common.vocabulary import AnyCase
 from app.models import tables
-from app.models.enums import Metric, Status, Unit
-from app.organizations.tree import InTree
+from app.models.enums import Metric, Qualifier, Scope, Status, Unit
+from app.organizations.tree import LinkedInTree
 from app.sources.citations import CitedBy
 
 pledges = tables.pledges
@@ -23,10 +23,10 @@ class PledgeFilters(Filtered):
     organization: Annotated[
         list[RecordId],
         Field(
-            description="Pledger's organization id; its subsidiaries' pledges match too.",
+            description="Id of an organization among the pledgers; its subsidiaries' pledges match too.",
             examples=[["huawei"]],
         ),
-        InTree(pledges.c.pledger_id),
+        LinkedInTree(pledges.c.id, tables.pledge_pledgers, "pledge_id"),
     ] = []
     country: Annotated[
         list[CountryCode],
@@ -35,6 +35,11 @@ class PledgeFilters(Filtered):
             examples=[["SG"]],
         ),
         Linked(pledges.c.id, countries, "pledge_id", "country"),
+    ] = []
+    scope: Annotated[
+        list[AnyCase[Scope]],
+        Field(description="What the pledge's countries mean: listed, partial, worldwide, region, unstated."),
+        Values(pledges.c.scope),
     ] = []
     metric: Annotated[
         list[AnyCase[Metric]],
@@ -45,6 +50,11 @@ class PledgeFilters(Filtered):
         list[AnyCase[Unit]],
         Field(description="Unit of the amount.", examples=[["people"]]),
         Values(pledges.c.unit),
+    ] = []
+    qualifier: Annotated[
+        list[AnyCase[Qualifier]],
+        Field(description="How the article's number bounds the amount ('over 1.3 million': more_than)."),
+        Values(pledges.c.qualifier),
     ] = []
     min_amount: Annotated[
         float | None,
@@ -118,7 +128,8 @@ class SummaryQuery(PledgeFilters):
     group_by: Annotated[
         AnyCase[GroupBy],
         Field(
-            description="organization (pledger), country (a pledge for several countries counts in"
+            description="organization (each pledger: a pledge of two counts in both groups, once in the"
+            " totals), country (a pledge for several countries counts in"
             " each; worldwide is null), metric, year (of the deadline) or announced_year.",
             examples=["organization"],
         ),

@@ -4,8 +4,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from app.common.schemas import CitationOut, FacetCount, OrganizationBrief, RecordBrief
-from app.models.enums import Metric, Precision, Status, Unit
+from app.common.schemas import FacetCount, FigureBrief, OrganizationBrief, Provenanced, RecordBrief
+from app.models.enums import Metric, Precision, Qualifier, Region, Scope, Status, Unit
 from app.pledges.query import GroupBy
 
 
@@ -16,14 +16,19 @@ class PledgerOut(BaseModel):
 
 class PledgeOut(BaseModel):
     id: str = Field(examples=["huawei-malaysia-30000-ai-professionals"])
-    pledger_id: str
-    pledger: PledgerOut
+    pledgers: list[PledgerOut] = Field(
+        description="The organizations that made the pledge, as the article names them."
+    )
     initiative_id: str | None
     metric: Metric
     amount: float = Field(examples=[30000])
+    amount_text: str | None = Field(description="The article's words for the amount.", examples=["30,000"])
+    qualifier: Qualifier
     unit: Unit
     audience: str | None
-    countries: list[str] = Field(description="Empty for worldwide.")
+    countries: list[str]
+    scope: Scope = Field(description="What `countries` means: listed, partial, worldwide, region, unstated.")
+    region: Region | None
     announced_on: date | None
     announced_precision: Precision | None
     target_on: date | None = Field(description="Deadline: first day of the period it names.")
@@ -39,10 +44,10 @@ class PledgeList(BaseModel):
     facets: dict[str, list[FacetCount]] | None = None
 
 
-class PledgeDetail(PledgeOut):
-    pledger_organization: OrganizationBrief
+class PledgeDetail(PledgeOut, Provenanced):
+    pledger_organizations: list[OrganizationBrief]
     initiative: RecordBrief | None
-    citations: list[CitationOut]
+    figures: list[FigureBrief] = Field(description="Figures that report progress towards the pledge.")
 
 
 class SummaryGroup(BaseModel):

@@ -2,21 +2,23 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, literal, select
+from sqlalchemy import ColumnElement, Connection, bindparam, func, literal, select
 
 from app.common.conditions import Condition, for_count, year_of
 from app.common.facets import column_facet
 from app.common.listing import Resource
 from app.common.queries import one, values_of
+from app.common.sql import Prepared
 from app.initiatives.service import brief as initiative_brief
 from app.models import tables
-from app.organizations.tree import org_brief_columns
+from app.pledges.pledgers import pledgers_of
 from app.pledges.query import SORTS, GroupBy, PledgeQuery
-from app.sources.citations import citations_of
+from app.sources.citations import provenance
 
 pledges = tables.pledges
 countries = tables.pledge_countries
 orgs = tables.organizations
+pledgers = tables.pledge_pledgers
 
 
 def whole(amount: float) -> int | float:
@@ -29,13 +31,12 @@ def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not ids:
         return []
     by_country = values_of(conn, countries, "pledge_id", "country", ids)
-    pledger_ids = sorted({r["pledger_id"] for r in rows})
-    names = dict(conn.execute(select(orgs.c.id, orgs.c.name).where(orgs.c.id.in_(pledger_ids))).all())
+    by_pledge = pledgers_of(conn, ids)
     return [
         {
             **r,
             "amount": whole(r["amount"]),
-            "pledger": {"id": r["pledger_id"], "name": names[r["pledger_id"]]},
+            "pledgers": [{"id": o["id"], "name": o["name"]} for o in by_pledge.get(r["id"], [])],
             "countries": by_country.get(r["id"], []),
         }
         for r in rows
@@ -44,14 +45,18 @@ def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 CSV_COLUMNS = [
     "id",
-    "pledger_id",
-    "pledger_name",
+    "pledger_ids",
+    "pledger_names",
     "initiative_id",
     "metric",
     "amount",
+    "amount_text",
+    "qualifier",
     "unit",
     "audience",
     "countries",
+    "scope",
+    "region",
     "announced_on",
     "announced_precision",
     "target_on",
@@ -63,7 +68,8 @@ CSV_COLUMNS = [
 
 def csv_row(item: dict[str, Any]) -> dict[str, Any]:
     row = {k: item.get(k) for k in CSV_COLUMNS}
-    row["pledger_name"] = item["pledger"]["name"]
+    row["pledger_ids"] = "; ".join(p["id"] for p in item["pledgers"])
+    row["pledger_names"] = "; ".join(p["name"] for p in item["pledgers"])
     row["countries"] = "; ".join(item["countries"])
     row["amount"] = f"{item['amount']:.0f}" if item["amount"] == int(item["amount"]) else repr(item["amount"])
     for key in ("announced_on", "target_on"):
@@ -89,12 +95,28 @@ def detail(conn: Connection, pledge_id: str) -> dict[str, Any] | None:
     if row is None:
         return None
     item = embed(conn, [row])[0]
-    item["pledger_organization"] = dict(
-        conn.execute(select(*org_brief_columns()).where(orgs.c.id == row["pledger_id"])).mappings().one()
-    )
+    item["pledger_organizations"] = pledgers_of(conn, [pledge_id]).get(pledge_id, [])
     item["initiative"] = initiative_brief(conn, row["initiative_id"])
-    item["citations"] = citations_of(conn, "pledge_id", [pledge_id]).get(pledge_id, [])
+    item["figures"] = FIGURES.dicts(conn, id=pledge_id)
+    item.update(provenance(conn, "pledge", pledge_id))
     return item
+
+
+fig = tables.figures
+FIGURES = Prepared(
+    select(
+        fig.c.id,
+        fig.c.metric,
+        fig.c.amount,
+        fig.c.amount_text,
+        fig.c.qualifier,
+        fig.c.unit,
+        fig.c.as_of,
+        fig.c.as_of_precision,
+    )
+    .where(fig.c.pledge_id == bindparam("id"))
+    .order_by(fig.c.as_of.desc().nulls_last(), fig.c.id)
+)
 
 
 def summary(conn: Connection, group_by: GroupBy, where: list[Condition]) -> dict[str, Any]:
@@ -102,10 +124,13 @@ def summary(conn: Connection, group_by: GroupBy, where: list[Condition]) -> dict
     ids = select(pledges.c.id).where(*for_count(where))
     base = pledges.c.id.in_(ids)
     label: ColumnElement[Any] = literal(None)
-    if group_by is GroupBy.organization:
-        key: ColumnElement[Any] = pledges.c.pledger_id
-        stmt = select(key.label("key"), orgs.c.name.label("label")).join(
-            orgs, orgs.c.id == pledges.c.pledger_id
+    if group_by is GroupBy.organization:  # a pledge of two organizations counts in both groups
+        key: ColumnElement[Any] = pledgers.c.organization_id
+        stmt = (
+            select(key.label("key"), orgs.c.name.label("label"))
+            .select_from(pledges)
+            .join(pledgers, pledgers.c.pledge_id == pledges.c.id)
+            .join(orgs, orgs.c.id == pledgers.c.organization_id)
         )
         group = [key, orgs.c.name]
     elif group_by is GroupBy.country:
