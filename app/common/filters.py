@@ -106,6 +106,8 @@ class LinkedRefs(Linked):
     ) -> None:
         super().__init__(key, link, link_key, column)
         self.table = table
+        # Bitmaps match without resolving, so they could not say that an id does not exist.
+        self.dimension = None
 
     def resolve(self, conn: Connection, name: str, value: Any, given: Given) -> Any:
         require_ids(conn, self.table, value, name)
