@@ -19,7 +19,8 @@ def require_ids(conn: Connection, table: Table, ids: list[str], parameter: str) 
     found = set(conn.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars())
     missing = [i for i in ids if i not in found]
     if missing:
-        raise InvalidParameter(parameter, f"no {table.name[:-1]} with id {missing[0]!r}")
+        what = {"people": "person"}.get(table.name, table.name.removesuffix("s"))
+        raise InvalidParameter(parameter, f"no {what} with id {missing[0]!r}")
 
 
 def grouped(conn: Connection, query: Prepared, **params: Any) -> dict[Any, list[Row]]:
