@@ -53,9 +53,9 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from app.db import schema_transaction  # noqa: E402
 from app.models import Base  # noqa: E402
-from app.models.enums import InitiativeKind, Metric, OrganizationKind, Role, Status, Unit  # noqa: E402
+from app.models.enums import InitiativeKind, Metric, OrganizationKind, Role, Status, Unit, unit_fits  # noqa: E402
 from app.search_text import stems, tsvector  # noqa: E402
-from app.seeding.rows import TABLE_ORDER, pledge_title  # noqa: E402
+from app.seeding.rows import TABLE_ORDER, format_amount, pledge_title  # noqa: E402
 
 BATCH = 10_000  # rows per executemany / COPY
 CHUNK = 2_000  # primary records per chunk: the rows of all tables made between two flushes
@@ -128,6 +128,7 @@ INITIATIVE_NOUN = {
     "policy": ["Policy", "Framework", "Roadmap", "Blueprint"],
     "event": ["Summit", "Forum", "Conference", "Expo"],
     "service": ["Cloud Service", "Platform", "Digital Service", "Marketplace"],
+    "other": ["Initiative", "Project", "Scheme", "Effort"],
 }
 TOPICS = [
     "AI", "Cloud", "Digital", "Data", "Cybersecurity", "Semiconductor", "Smart City", "5G", "Fintech",
@@ -162,7 +163,7 @@ AUDIENCES = [
 KIND_WEIGHTS = {
     "talent_programme": 24, "infrastructure": 14, "data_centre": 13, "research_lab": 7,
     "innovation_centre": 9, "data_corridor": 3, "investment_programme": 10, "policy": 10,
-    "event": 4, "service": 6,
+    "event": 4, "service": 6, "other": 2,
 }  # fmt: skip
 STATUS_WEIGHTS = {"active": 40, "announced": 30, "completed": 15, "unknown": 10, "cancelled": 5}
 ORG_KIND_WEIGHTS = {
@@ -170,7 +171,7 @@ ORG_KIND_WEIGHTS = {
     "ngo": 4, "other": 3,
 }  # fmt: skip
 ROLE_WEIGHTS = {
-    "partner": 45, "funder": 12, "operator": 12, "supplier": 12, "beneficiary": 8, "adopter": 6, "lead": 5,
+    "partner": 45, "funder": 12, "operator": 12, "supplier": 12, "beneficiary": 8, "adopter": 6, "lead": 5, "host": 3,
 }  # fmt: skip
 METRICS: dict[str, tuple[str, float, float, float]] = {
     # metric: (unit, weight, median, sigma) of a log-normal amount
@@ -187,9 +188,8 @@ assert set(KIND_WEIGHTS) == {k.value for k in InitiativeKind}
 assert set(STATUS_WEIGHTS) == {s.value for s in Status}
 assert set(ORG_KIND_WEIGHTS) == {k.value for k in OrganizationKind}
 assert set(ROLE_WEIGHTS) == {r.value for r in Role}
-assert set(METRICS) == {m.value for m in Metric} and {u for u, *_ in METRICS.values()} == {
-    u.value for u in Unit
-}
+assert set(METRICS) <= {m.value for m in Metric}
+assert all(unit_fits(Metric(m), Unit(u)) for m, (u, *_) in METRICS.items())
 
 
 def _cum(weights: Iterable[float]) -> list[float]:
@@ -244,6 +244,7 @@ class Generator:
         self.plg_id = f"plg-{{:0{width}d}}".format
         self.org_id = f"org-{{:0{max(6, len(str(self.n_orgs)))}d}}".format
         self.src_id = f"src-{{:0{max(6, len(str(self.n_sources)))}d}}".format
+        self.per_id = f"per-{{:0{max(6, len(str(self.n_people)))}d}}".format
         self.country_cum = _cum(zipf_weights(len(COUNTRIES), 1.1, 1.0))
         self.sector_cum = _cum(zipf_weights(len(SECTORS), 1.0, 1.0))
         self.org_cum = _cum(zipf_weights(self.n_orgs, 0.9, 3.0))
@@ -278,6 +279,7 @@ class Generator:
         steps: list[tuple[str, Callable[[Tables, int, int], None], int]] = [
             ("sources", self.sources, self.n_sources),
             ("organizations", self.organizations, self.n_orgs),
+            ("people", self.people, self.n_people),
             ("initiatives", self.initiatives, self.n),
             ("mous", self.mous, self.n_mous),
             ("pledges", self.pledges, self.n_pledges),
@@ -290,6 +292,7 @@ class Generator:
         self.n = initiatives
         self.n_orgs = max(10, math.ceil(initiatives / 20))
         self.n_sources = max(3, math.ceil(initiatives * 10 / 1000))
+        self.n_people = max(10, math.ceil(initiatives / 100))
         self.n_mous = round(initiatives * 0.3)
         self.n_pledges = initiatives
 
@@ -332,12 +335,14 @@ class Generator:
         return bisect.bisect(self.org_cum, self.random() * self.org_cum[-1], 0, self.n_orgs - 1)
 
     def cite(self, out: Tables, column: int, ident: str, quotes: list[str]) -> None:
-        # Without the id: the writer numbers citations and documents in the order it writes them.
+        """Citations of a record; `column`: 0 organization, 1 person, 2 initiative, 3 MoU, 4 pledge,
+        5 figure. Without the id: the writer numbers citations and documents in the order it writes them.
+        """
         for quote in quotes:
-            subject: list[str | None] = [None, None, None]
+            subject: list[str | None] = [None] * 6
             subject[column] = ident
             source = self.src_id(1 + int(self.random() ** 1.5 * self.n_sources))
-            out["citations"].append((source, quote, *subject))
+            out["citations"].append((source, quote, "", None, None, *subject))
 
     def doc(self, out: Tables, resource: str, record_id: str, name: str, body: str) -> None:
         out["search_documents"].append((resource, record_id, name, body, stems(name), stems(body)))
@@ -387,6 +392,21 @@ class Generator:
                 out["organization_aliases"] += [(oid, a) for a in aliases]
             self.doc(out, "organization", oid, name, "\n".join([name, *aliases]))
 
+    def people(self, out: Tables, start: int, count: int) -> None:
+        rng = self.rng
+        for j in range(count):
+            index = start + j
+            pid = self.per_id(index)
+            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {index}"
+            out["people"].append((pid, name))
+            title = rng.choice(TITLES)
+            org = self.org_ids[self.org_index()] if self.random() < 0.7 else None
+            source = self.src_id(1 + int(self.random() * self.n_sources))
+            out["positions"].append((pid, 0, title, org, source))
+            quote = f"{title} {name} said. {self.text(6, 20)}"
+            self.cite(out, 1, pid, [quote])
+            self.doc(out, "person", pid, name, "\n".join([name, title, quote]))
+
     def initiatives(self, out: Tables, start: int, count: int) -> None:
         rnd = self.random
         kinds = self.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()), k=count)
@@ -420,7 +440,11 @@ class Generator:
                 name += f" in {COUNTRY_NAMES[ctry[0]]}"
             summary = self.text(20, 60)
             day, precision = dates[j]
-            ini_rows.append((iid, name, kind, statuses[j], summary, day, precision))
+            index = start + j
+            part_of = self.ini_id(1 + int(rnd() * (index - 1))) if index > 1 and rnd() < 0.1 else None
+            ini_rows.append((iid, name, kind, statuses[j], summary, day, precision, "listed", None, part_of))
+            if day is not None:
+                out["initiative_milestones"].append((iid, 0, "announced", day, precision, "announced", None))
             c_rows += [(iid, c) for c in ctry]
             if n_sectors[j]:
                 s_rows += [(iid, s) for s in self.distinct(SECTORS, self.sector_cum, n_sectors[j])]
@@ -436,7 +460,7 @@ class Generator:
                     role = roles[bisect.bisect(role_cum, rnd() * role_cum[-1], 0, len(roles) - 1)]
                 p_rows.append((iid, org_ids[o], role))
             quotes = [self.text(8, 30) for _ in range(n_quotes[j])]
-            self.cite(out, 0, iid, quotes)
+            self.cite(out, 2, iid, quotes)
             self.doc(out, "initiative", iid, name, "\n".join([name, summary, *quotes]))
 
     def mous(self, out: Tables, start: int, count: int) -> None:
@@ -460,13 +484,12 @@ class Generator:
             place = CITIES[int(rnd() * len(CITIES))] if rnd() < 0.7 else None
             out["mous"].append((mid, title, day, precision, place, initiative, summary))
             out["mou_parties"] += [(mid, self.org_ids[o]) for o in parties]
-            witnesses = [
-                f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}, {rng.choice(TITLES)}"
-                for _ in range(n_witnesses[j])
-            ]
-            out["mou_witnesses"] += [(mid, i, w) for i, w in enumerate(witnesses)]
+            witnesses = list(
+                dict.fromkeys(self.per_id(1 + int(rnd() * self.n_people)) for _ in range(n_witnesses[j]))
+            )
+            out["mou_witnesses"] += [(mid, w, i) for i, w in enumerate(witnesses)]
             quotes = [self.text(8, 30) for _ in range(n_quotes[j])]
-            self.cite(out, 1, mid, quotes)
+            self.cite(out, 3, mid, quotes)
             body = "\n".join(p for p in (title, summary, *witnesses, *quotes) if p)
             self.doc(out, "mou", mid, title, body)
 
@@ -485,6 +508,11 @@ class Generator:
             digits = max(0, int(math.floor(math.log10(raw))) - 1) if raw >= 1 else 0
             amount = float(max(1, round(raw / 10**digits) * 10**digits))  # two significant digits
             pledger = self.org_index()
+            pledgers = [pledger]
+            if rnd() < 0.15:
+                other = self.org_index()
+                if other != pledger:
+                    pledgers.append(other)
             initiative = self.ini_id(1 + int(rnd() * self.n)) if rnd() < 0.85 else None
             audience = AUDIENCES[int(rnd() * len(AUDIENCES))] if unit == "people" and rnd() < 0.7 else None
             day, precision = announced[j]
@@ -499,15 +527,16 @@ class Generator:
                 target = f"{year:04d}-{month:02d}-{dom:02d}"
                 target_text = f"by {year}" if rnd() < 0.6 else None
             out["pledges"].append(
-                (pid, self.org_ids[pledger], initiative, metric, amount, unit, audience,
-                 day, precision, target, target_precision, target_text, statuses[j])
+                (pid, initiative, metric, amount, format_amount(amount), "exact", unit, audience,
+                 day, precision, target, target_precision, target_text, statuses[j], "listed", None)
             )  # fmt: skip
+            out["pledge_pledgers"] += [(pid, self.org_ids[o], i) for i, o in enumerate(pledgers)]
             out["pledge_countries"] += [
                 (pid, c) for c in self.distinct(COUNTRIES, self.country_cum, n_countries[j])
             ]
             quotes = [self.text(8, 30) for _ in range(n_quotes[j])]
-            self.cite(out, 2, pid, quotes)
-            title = pledge_title(self.org_names[pledger], amount, unit, audience)
+            self.cite(out, 4, pid, quotes)
+            title = pledge_title([self.org_names[o] for o in pledgers], amount, unit, audience)
             self.doc(out, "pledge", pid, title, "\n".join(p for p in (title, target_text, *quotes) if p))
 
 
@@ -517,19 +546,35 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "sources": ("id", "title", "publisher", "published_on", "published_precision", "url", "document"),
     "organizations": ("id", "name", "kind", "country", "parent_id"),
     "organization_aliases": ("organization_id", "alias"),
-    "initiatives": ("id", "name", "kind", "status", "summary", "announced_on", "announced_precision"),
+    "people": ("id", "name"),
+    "person_aliases": ("person_id", "alias"),
+    "positions": ("person_id", "position", "title", "organization_id", "source_id"),
+    "initiatives": (
+        "id",
+        "name",
+        "kind",
+        "status",
+        "summary",
+        "announced_on",
+        "announced_precision",
+        "scope",
+        "region",
+        "part_of_id",
+    ),  # fmt: skip
     "initiative_countries": ("initiative_id", "country"),
     "initiative_sectors": ("initiative_id", "sector"),
     "initiative_participants": ("initiative_id", "organization_id", "role"),
+    "initiative_milestones": ("initiative_id", "position", "event", "on_date", "precision", "text", "place"),
     "mous": ("id", "title", "signed_on", "signed_precision", "place", "initiative_id", "summary"),
     "mou_parties": ("mou_id", "organization_id"),
-    "mou_witnesses": ("mou_id", "position", "name"),
+    "mou_witnesses": ("mou_id", "person_id", "position"),
     "pledges": (
         "id",
-        "pledger_id",
         "initiative_id",
         "metric",
         "amount",
+        "amount_text",
+        "qualifier",
         "unit",
         "audience",
         "announced_on",
@@ -538,9 +583,42 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "target_precision",
         "target_text",
         "status",
+        "scope",
+        "region",
     ),  # fmt: skip
+    "pledge_pledgers": ("pledge_id", "organization_id", "position"),
     "pledge_countries": ("pledge_id", "country"),
-    "citations": ("id", "source_id", "quote", "initiative_id", "mou_id", "pledge_id"),
+    "figures": (
+        "id",
+        "organization_id",
+        "initiative_id",
+        "metric",
+        "amount",
+        "amount_text",
+        "qualifier",
+        "unit",
+        "as_of",
+        "as_of_precision",
+        "scope",
+        "region",
+        "pledge_id",
+    ),  # fmt: skip
+    "figure_countries": ("figure_id", "country"),
+    "citations": (
+        "id",
+        "source_id",
+        "quote",
+        "supports",
+        "speaker_id",
+        "attribution",
+        "organization_id",
+        "person_id",
+        "initiative_id",
+        "mou_id",
+        "pledge_id",
+        "figure_id",
+    ),  # fmt: skip
+    "inferences": ("resource", "record_id", "field", "reason"),
     "search_documents": ("id", "resource", "record_id", "name", "body", "name_stems", "body_stems"),
 }
 
@@ -817,6 +895,7 @@ def counts_of(initiatives: int) -> dict[str, int]:
     return {
         "sources": gen.n_sources,
         "organizations": gen.n_orgs,
+        "people": gen.n_people,
         "initiatives": initiatives,
         "mous": gen.n_mous,
         "pledges": gen.n_pledges,
