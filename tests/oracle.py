@@ -13,7 +13,7 @@ app/*/schemas.py):
 * Values of a record: `country` and `sector` of an initiative, `country` of a pledge match any
   of the record's own list (a worldwide pledge lists none and matches no country); `kind`,
   `status`, `metric`, `unit`, `initiative` match the record's one value.
-* `organization` (initiatives: a participant; pledges: the pledger) and `party` (MoUs) match
+* `organization` (initiatives: a participant; pledges: any pledger) and `party` (MoUs) match
   the organizations named and all their subsidiaries, at any depth. On initiatives,
   `organization` with `role` means ONE participant row satisfying both: that organization
   (or a subsidiary) in that role; `role` alone means any participant in that role.
@@ -327,7 +327,10 @@ CRITERIA: dict[str, list[Criterion]] = {
         cited_by("initiatives"),
     ],
     "pledges": [
-        Criterion(("organization",), lambda d, p, f: p["pledger_id"] in d.family(f["organization"])),
+        Criterion(
+            ("organization",),
+            lambda d, p, f: any(o["id"] in d.family(f["organization"]) for o in p["pledgers"]),
+        ),
         any_in("country", "countries"),
         value_in("metric", "metric"),
         value_in("unit", "unit"),
@@ -424,7 +427,7 @@ FACETS: dict[str, dict[str, FacetOf]] = {
         "metric": lambda _d, p: {p["metric"]},
         "unit": lambda _d, p: {p["unit"]},
         "status": lambda _d, p: {p["status"]},
-        "organization": lambda _d, p: {p["pledger_id"]},
+        "organization": lambda _d, p: {o["id"] for o in p["pledgers"]},
         "country": lambda _d, p: set(p["countries"]),
         "year": lambda _d, p: {_year(p["target_on"])},
     },

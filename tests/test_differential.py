@@ -93,13 +93,18 @@ def _names(d: Dataset) -> dict[str, str]:
                 counts[item[key]] = counts.get(item[key], 0) + 1
         return min(counts, key=lambda k: (-counts[k], k))
 
+    pledgers: dict[str, int] = {}
+    for pledge in d.records["pledges"]:
+        for o in pledge["pledgers"]:
+            pledgers[o["id"]] = pledgers.get(o["id"], 0) + 1
+
     return {
         "@grandparent": top,  # owns subsidiaries at two levels at least
         "@child": child,  # a subsidiary of @grandparent that owns one too
         "@source": min(d.cited, key=lambda s: (-len(d.cited[s]["initiatives"]), s)),
         "@pledged": most("pledges", "initiative_id"),
         "@signed": most("mous", "initiative_id"),
-        "@pledger": most("pledges", "pledger_id"),
+        "@pledger": min(pledgers, key=lambda k: (-pledgers[k], k)),
     }
 
 
@@ -268,8 +273,11 @@ def csv_view(item: Item) -> dict[str, str]:
             out[key] = "; ".join(f"{p['organization_id']} ({p['role']})" for p in value)
         elif key == "parties":
             out[key] = "; ".join(p["id"] for p in value)
-        elif key == "pledger":
-            out["pledger_name"] = value["name"]
+        elif key == "pledgers":
+            out["pledger_ids"] = "; ".join(p["id"] for p in value)
+            out["pledger_names"] = "; ".join(p["name"] for p in value)
+        elif key == "witnesses":
+            out[key] = "; ".join(p["id"] for p in value)
         elif isinstance(value, list):
             out[key] = "; ".join(value)
         else:
