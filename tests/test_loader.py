@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.seeding.load import load
+from app.seeding.provenance import stated_number
 from app.seeding.seedset import SeedValidationError
 from app.seeding.validate import load_seed_dir
 from scripts.load_seeds import main
@@ -160,9 +161,123 @@ BAD_INPUTS: list[tuple[str, Breaker, list[str]]] = [
     ),
     (
         "quote not in the article",
-        lambda s: edit(s / SRC, "- Acme Corp pledged to train 500", "- Acme Corp promised to train 500"),
-        [SRC, "initiatives/acme-academy", "quotes[0]", "quote not found in the article"],
+        lambda s: edit(
+            s / SRC, "- quote: Acme Corp pledged to train 500", "- quote: Acme Corp promised to train 500"
+        ),
+        # the closest passage of the article is shown, so that the curator sees the slip
+        [
+            SRC,
+            "initiatives/acme-academy",
+            "citations[0].quote",
+            "quote not found in the article",
+            "closest passage is 'Acme Corp pledged to train 500",
+        ],
+    ),  # fmt: skip
+    (
+        "attribution not in the article",
+        lambda s: edit(
+            s / SRC, "attribution: Science Minister Jane Tan", "attribution: Minister Jane Tan said"
+        ),
+        [SRC, "figures/acme-academy-120-students", "citations[0].attribution", "not found in the article"],
     ),
+    (
+        "dateline not in the article",
+        lambda s: edit(s / SRC, "text: KUALA LUMPUR, March 3", "text: KUALA LUMPUR, March 4"),
+        [SRC, "sources/acme-news", "dateline.text", "not found in the article"],
+    ),
+    (
+        "fact field neither supported nor inferred",
+        lambda s: edit(s / SRC, "supports: [parties, signed_on, place]", "supports: [parties, signed_on]"),
+        [SRC, "mous/mou-acme-beta", "'place'", "no citation supports this field", "`inferred`"],
+    ),
+    (
+        "supports names a field the record does not have",
+        lambda s: edit(s / SRC, "supports: [witnesses]", "supports: [witnesses, colour]"),
+        [SRC, "mous/mou-acme-beta", "citations[1].supports", "'colour' is not a field of mous"],
+    ),
+    (
+        "a party not named in the quote that supports parties",
+        lambda s: edit(s / ORGS, "aliases: [Beta Uni]", "aliases: [BU]"),
+        [
+            SRC,
+            "mous/mou-acme-beta",
+            "parties[1]",
+            "'beta-uni' is not named in any quote supporting 'parties'",
+        ],
+    ),
+    (
+        "a pledger not named in the quote that supports pledgers",
+        lambda s: edit(s / SRC, "pledgers: [acme]", "pledgers: [acme, beta-uni]"),
+        [SRC, "pledges/acme-500-engineers", "pledgers[1]", "not named in any quote supporting 'pledgers'"],
+    ),
+    (
+        "a witness not named in the quote that supports witnesses",
+        lambda s: edit(s / "people.yaml", "name: Jane Tan", "name: Janet Tan"),
+        [SRC, "mous/mou-acme-beta", "witnesses[0]", "'jane-tan' is not named"],
+    ),
+    (
+        "amount_text not in a quote supporting amount",
+        lambda s: edit(s / SRC, 'amount_text: "500"', 'amount_text: "five hundred"'),
+        [SRC, "pledges/acme-500-engineers", "amount_text", "is not in a quote supporting 'amount'"],
+    ),
+    (
+        "amount_text stating another number",
+        lambda s: edit(s / SRC, "amount: 500\n", "amount: 5000\n"),
+        [SRC, "pledges/acme-500-engineers", "amount_text", "'500' states 500, not the amount 5,000"],
+    ),
+    (
+        "target_text not in its quote",
+        lambda s: edit(s / SRC, "target_text: by 2027", "target_text: before 2027"),
+        [SRC, "pledges/acme-500-engineers", "target_text", "'before 2027' is not in a quote supporting"],
+    ),
+    (
+        "milestone text not in its quote",
+        lambda s: edit(s / SRC, "text: Acme Corp pledged to train 500 engineers", "text: Acme launched"),
+        [SRC, "initiatives/acme-academy", "milestones[0].text", "'Acme launched' is not in a quote"],
+    ),
+    (
+        "position title not in its quote",
+        lambda s: edit(s / "people.yaml", "title: Science Minister", "title: Minister of Science"),
+        ["people.yaml", "people/jane-tan", "positions[0].title", "'Minister of Science' is not in a quote"],
+    ),
+    (
+        "a speaker named neither in the quote nor its attribution",
+        lambda s: _drop_line(s / SRC, "attribution: Science Minister Jane Tan"),
+        [SRC, "figures/acme-academy-120-students", "citations[0].speaker", "named neither in the quote"],
+    ),
+    (
+        "a speaker who is not a person",
+        lambda s: edit(s / SRC, "speaker: jane-tan", "speaker: acme"),
+        [SRC, "figures/acme-academy-120-students", "citations[0].speaker", "unknown person 'acme'"],
+    ),
+    (
+        "a witness who is not a person",
+        lambda s: edit(s / SRC, "witnesses: [jane-tan]", "witnesses: [acme]"),
+        [SRC, "mous/mou-acme-beta", "witnesses[0]", "unknown person 'acme'"],
+    ),
+    (
+        "a part_of cycle",
+        lambda s: edit(
+            s / SRC, "    sectors: [education]\n", "    sectors: [education]\n    part_of: acme-academy\n"
+        ),
+        [SRC, "initiatives/acme-academy", "not part of itself"],
+    ),
+    (
+        "scope listed without countries",
+        lambda s: edit(
+            s / SRC, "    countries: [MY]\n    scope: listed\n    sectors", "    scope: listed\n    sectors"
+        ),
+        [SRC, "initiatives/acme-academy", "needs countries", "'unstated'"],
+    ),
+    (
+        "a figure with two subjects",
+        lambda s: edit(
+            s / SRC,
+            "    initiative: acme-academy\n    metric: people_trained\n    amount: 120",
+            "    initiative: acme-academy\n    organization: acme\n    metric: people_trained\n    amount: 120",
+        ),
+        [SRC, "figures/acme-academy-120-students", "exactly one of organization or initiative"],
+    ),  # fmt: skip
     (
         "MoU with one party",
         lambda s: edit(s / SRC, "parties: [acme-malaysia, beta-uni]", "parties: [acme-malaysia]"),
@@ -264,5 +379,73 @@ def test_errors_carry_the_line(tmp_path: Path) -> None:
     with pytest.raises(SeedValidationError) as info:
         load_seed_dir(seeds)
     (error,) = info.value.errors
-    assert error.line == 11
-    assert str(error).startswith(f"seeds/{SRC}:11: record 'initiatives/acme-academy', field 'kind'")
+    assert error.line == 15
+    assert str(error).startswith(f"seeds/{SRC}:15: record 'initiatives/acme-academy', field 'kind'")
+
+
+def test_diff_prints_each_change_and_writes_nothing(
+    empty_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds, articles = copy_minimal(tmp_path)
+    load(empty_db.writer_url, seeds, articles=articles)
+    before = table_contents(empty_db.writer_url)
+    capsys.readouterr()
+    # one record modified (a field and a list), one added, one deleted
+    edit(seeds / SRC, "target_text: by 2027", "target_text: null")
+    edit(
+        seeds / SRC,
+        "supports: [pledgers, amount, countries, target_on, status]",
+        "supports: [pledgers, amount, countries, status]",
+    )
+    edit(seeds / SRC, '    target_on: "2027"\n', "    target_on: null\n")
+    edit(
+        seeds / ORGS,
+        "  - id: beta-uni\n",
+        "  - id: gamma\n    name: Gamma\n    kind: ngo\n  - id: beta-uni\n",
+    )
+    (seeds / "people.yaml").write_text("people: []\n")  # no people: Jane Tan is deleted ...
+    edit(seeds / SRC, "witnesses: [jane-tan]", "witnesses: []")  # ... and witnesses no one
+    edit(seeds / SRC, "        speaker: jane-tan\n        attribution: Science Minister Jane Tan\n", "")
+
+    assert main(["--database-url", empty_db.writer_url, "--seeds", str(seeds), "--diff"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "modified pledge acme-500-engineers" in out
+    assert '    target_on: "2027-01-01" -> null' in out
+    assert '    target_text: "by 2027" -> null' in out
+    assert "added organization gamma" in out
+    assert "deleted person jane-tan" in out
+    assert "modified mou mou-acme-beta" in out
+    assert any(line.startswith("    witnesses: [") and line.endswith("-> null") for line in out)
+    assert "modified figure acme-academy-120-students" in out  # its quote lost its speaker
+    assert out[-1] == "1 added, 1 deleted, 3 modified"
+    assert table_contents(empty_db.writer_url) == before
+
+    load(empty_db.writer_url, seeds)
+    assert main(["--database-url", empty_db.writer_url, "--seeds", str(seeds), "--diff"]) == 0
+    assert capsys.readouterr().out.strip() == "no changes"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("500", 500),
+        ("30,000", 30_000),
+        ("over 1.3 million", 1_300_000),
+        ("US$1.5 billion", 1_500_000_000),
+        ("RM2bn", 2_000_000_000),
+        ("S$100mn", 100_000_000),
+        ("10k", 10_000),
+        ("eight", 8),
+        ("twenty", 20),
+        ("two million", 2_000_000),
+        ("up to 3,000", 3_000),
+        ("one hundred thousand", 100_000),
+        ("about 40 per cent", 40),
+    ],
+)
+def test_the_number_an_amount_text_states(text: str, number: float) -> None:
+    assert stated_number(text) == number
+
+
+def test_no_number_is_no_number() -> None:
+    assert stated_number("a few") is None

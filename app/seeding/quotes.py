@@ -33,7 +33,7 @@ def closest_passage(text: str, quote: str) -> str:
         ratio = matcher.ratio()
         if ratio > best:
             best, best_start = ratio, start
-    return text[best_start : best_start + size]
+    return text[best_start : best_start + size].strip()
 
 
 def _miss(what: str, quote: str, text: str) -> str:

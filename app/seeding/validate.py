@@ -151,10 +151,10 @@ def load_seed_dir(seeds: Path, *, articles: Path | None = None) -> SeedSet:
 
     if not errors:  # references are only meaningful once every file has parsed
         errors.extend(cross_check(result))
-    if not errors:
+    if not errors:  # what the quotes say, and whether the articles say them
         errors.extend(check_provenance(result))
-    if articles is not None and not errors:
-        errors.extend(check_quotes(result, articles))
+        if articles is not None:
+            errors.extend(check_quotes(result, articles))
     if errors:
         raise SeedValidationError(errors)
     return result
