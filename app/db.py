@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 
 def is_sqlite(url: str) -> bool:
@@ -86,7 +87,7 @@ def schema_transaction(engine: Engine) -> Iterator[Connection]:
                 conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
 
-class IntegrityError(Exception):
+class IntegrityError(SQLAlchemyError):
     """A schema transaction would leave a reference to a row that does not exist."""
 
 

@@ -106,7 +106,8 @@ def apply_rows(conn: Connection, desired: dict[str, list[Row]]) -> dict[str, Cou
             conn.execute(table.insert(), new)
         changed = [row for k, row in wanted[name].items() if k in existing[name] and existing[name][k] != row]
         if changed:
-            where = and_(*[table.c[k] == bindparam(f"k_{k}") for k in keys])
+            # IS NOT DISTINCT FROM: a key may hold NULL (a citation's other subjects)
+            where = and_(*[table.c[k].is_not_distinct_from(bindparam(f"k_{k}")) for k in keys])
             values: dict[str, BindParameter[Any]] = {
                 c: bindparam(f"v_{c}") for c in _columns(table) if c not in keys
             }
