@@ -202,7 +202,10 @@ def test_each_step_keeps_the_data(empty_db: Database, down: str, revision: str) 
     if revision in LOSSY_DOWNGRADES:
         load(empty_db.writer_url, SEEDS)
         assert _without_version(table_contents(empty_db.writer_url)) == _without_version(contents)
-        assert _answers(empty_db).keys() == answers.keys()
+        again = _answers(empty_db)  # the front page names the new version; every other answer is the same
+        assert {p: a for p, a in again.items() if p != "/v1"} == {
+            p: a for p, a in answers.items() if p != "/v1"
+        }
         return
     losses = ROUND_TRIP_LOSSES.get(revision, {})
     back = table_rows(empty_db.writer_url)
