@@ -67,6 +67,7 @@ def write_seeds(tmp: Path) -> tuple[Path, Path]:
                 "name": NAMES[i % len(NAMES)],
                 "kind": ["company", "university", "government"][i % 3],
                 "country": ["MY", "SG", "ID", None][i % 4],
+                "inferred": {"country": "a collation test's organization"},
             }
         )
     orgs_file.write_text(yaml.safe_dump(orgs, allow_unicode=True, sort_keys=False))
@@ -80,12 +81,14 @@ def write_seeds(tmp: Path) -> tuple[Path, Path]:
                 "kind": KINDS[i % len(KINDS)],
                 "status": STATUSES[i % len(STATUSES)],
                 "countries": COUNTRIES[i % len(COUNTRIES)],
+                "scope": "listed" if COUNTRIES[i % len(COUNTRIES)] else "unstated",
                 "sectors": SECTORS[i % len(SECTORS)],
                 "participants": [
                     {"organization": f"o-{stem}", "role": ROLES[i % len(ROLES)]},
                     {"organization": f"o-{STEMS[(i + 1) % len(STEMS)]}", "role": ROLES[(i + 1) % len(ROLES)]},
                 ],
-                "quotes": [QUOTE],
+                "citations": [{"quote": QUOTE}],
+                "inferred": dict.fromkeys(("participants", "countries", "status"), "a collation test's record"),
             }
         )
     source_file.write_text(yaml.safe_dump(source, allow_unicode=True, sort_keys=False))

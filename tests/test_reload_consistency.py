@@ -38,6 +38,8 @@ NEW_ORGANIZATION = """\
     name: Gamma Labs
     kind: research_institute
     country: SG
+    inferred:
+      country: "this test's own organization"
 """
 NEW_INITIATIVE = """\
 initiatives:
@@ -47,13 +49,19 @@ initiatives:
     status: active
     summary: Gamma Labs opens a research lab in Penang.
     countries: [MY]
+    scope: listed
     sectors: [semiconductors]
-    announced_on: "2024-05"
+    milestones:
+      - {event: launched, on: "2024-05", text: opened a research lab in Penang in May 2024}
     participants:
       - {organization: gamma-labs, role: lead}
       - {organization: acme-malaysia, role: partner}
-    quotes:
-      - Gamma Labs opened a research lab in Penang in May 2024.
+    citations:
+      - quote: Gamma Labs opened a research lab in Penang in May 2024.
+        supports: [participants, milestones, status]
+    inferred:
+      participants: "Acme Malaysia's part is this test's own assumption"
+      countries: "Penang is in Malaysia"
 """
 NEW_SENTENCE = "Gamma Labs opened a research lab in Penang in May 2024.\n"
 
@@ -102,6 +110,8 @@ def make_seed_sets(tmp: Path) -> dict[str, tuple[Path, Path]]:
     source = seeds / "sources" / "a.yaml"
     edit(source, "initiatives:\n", NEW_INITIATIVE)
     edit(source, "amount: 500\n", "amount: 800\n")
+    edit(source, 'amount_text: "500"', "amount_text: null")
+    edit(source, "      announced_on: \"the article's date, March 2024, in its year\"", "      announced_on: \"the article's date, March 2024, in its year\"\n      amount: \"B's own amount\"")
     text = source.read_text(encoding="utf-8")
     start, end = text.index("mous:\n"), text.index("pledges:\n")
     source.write_text(text[:start] + text[end:], encoding="utf-8")
