@@ -1,5 +1,6 @@
 """Small helpers shared by the tests."""
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from sqlalchemy import MetaData, Table, create_engine, inspect, select
 
 from app.models import Base
+from app.seeding.yaml_reader import read_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -65,3 +67,8 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def read_seed(path: Path) -> Any:
+    """A seed file as plain data, read as the loader reads it (YAML 1.2: `on:` is a key, not True)."""
+    return json.loads(json.dumps(read_yaml(path)))

@@ -27,7 +27,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 from app.seeding.load import load
-from tests.helpers import copy_minimal
+from tests.helpers import copy_minimal, read_seed
 from tests.pg import Database, PostgresServer
 
 # Punctuation ignorable at the first level (as with glibc's en_US.UTF-8) and numbers by value.
@@ -59,7 +59,7 @@ def write_seeds(tmp: Path) -> tuple[Path, Path]:
     """The minimal fixture plus an organization and an initiative per stem."""
     seeds, articles = copy_minimal(tmp)
     orgs_file = seeds / "organizations.yaml"
-    orgs = yaml.safe_load(orgs_file.read_text())
+    orgs = read_seed(orgs_file)
     for i, stem in enumerate(STEMS):
         orgs["organizations"].append(
             {
@@ -72,7 +72,7 @@ def write_seeds(tmp: Path) -> tuple[Path, Path]:
         )
     orgs_file.write_text(yaml.safe_dump(orgs, allow_unicode=True, sort_keys=False))
     source_file = seeds / "sources" / "a.yaml"
-    source = yaml.safe_load(source_file.read_text())
+    source = read_seed(source_file)
     for i, stem in enumerate(STEMS):
         source["initiatives"].append(
             {
@@ -88,7 +88,9 @@ def write_seeds(tmp: Path) -> tuple[Path, Path]:
                     {"organization": f"o-{STEMS[(i + 1) % len(STEMS)]}", "role": ROLES[(i + 1) % len(ROLES)]},
                 ],
                 "citations": [{"quote": QUOTE}],
-                "inferred": dict.fromkeys(("participants", "countries", "status"), "a collation test's record"),
+                "inferred": dict.fromkeys(
+                    ("participants", "countries", "status"), "a collation test's record"
+                ),
             }
         )
     source_file.write_text(yaml.safe_dump(source, allow_unicode=True, sort_keys=False))

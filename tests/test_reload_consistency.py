@@ -111,7 +111,11 @@ def make_seed_sets(tmp: Path) -> dict[str, tuple[Path, Path]]:
     edit(source, "initiatives:\n", NEW_INITIATIVE)
     edit(source, "amount: 500\n", "amount: 800\n")
     edit(source, 'amount_text: "500"', "amount_text: null")
-    edit(source, "      announced_on: \"the article's date, March 2024, in its year\"", "      announced_on: \"the article's date, March 2024, in its year\"\n      amount: \"B's own amount\"")
+    edit(
+        source,
+        '      announced_on: "the article\'s date, March 2024, in its year"',
+        '      announced_on: "the article\'s date, March 2024, in its year"\n      amount: "B\'s own amount"',
+    )
     text = source.read_text(encoding="utf-8")
     start, end = text.index("mous:\n"), text.index("pledges:\n")
     source.write_text(text[:start] + text[end:], encoding="utf-8")
