@@ -25,16 +25,18 @@ class FigureOut(BaseModel):
     )
     organization_id: str | None = Field(description="The subject, when an organization.", examples=["huawei"])
     initiative_id: str | None = Field(description="The subject, when an initiative.", examples=[None])
-    metric: Metric
+    metric: Metric = Field(description="What is counted.", examples=["cloud_regions"])
     amount: float = Field(description="An integer when whole.", examples=[5])
     amount_text: str | None = Field(description="The article's words for the amount.", examples=["5 regions"])
-    qualifier: Qualifier
-    unit: Unit
+    qualifier: Qualifier = Field(
+        description="How the article's number bounds the amount ('over 160': more_than).", examples=["exact"]
+    )
+    unit: Unit = Field(description="Unit of the amount; money is an ISO 4217 code.", examples=["region"])
     as_of: date | None = Field(description="When the figure held: first day of the period it names.")
-    as_of_precision: Precision | None
+    as_of_precision: Precision | None = Field(description="day, month or year: how much of `as_of` is known.")
     countries: list[str] = Field(examples=[["MY"]])
     scope: Scope = Field(description="What `countries` means: listed, partial, worldwide, region, unstated.")
-    region: Region | None = Field(examples=["asean"])
+    region: Region | None = Field(description="The region, when `scope` is region.", examples=["asean"])
     pledge_id: str | None = Field(
         description="The pledge this figure reports progress towards.", examples=["skyvast-3000-gpus-by-2026"]
     )
