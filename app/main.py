@@ -18,6 +18,8 @@ from app.config import Settings, get_settings
 from app.db import make_engine, pool_capacity
 from app.deps import NotModified, not_modified_response
 from app.docs import install_docs
+from app.figures import service as figures
+from app.figures.router import router as figures_router
 from app.initiatives import service as initiatives
 from app.initiatives.router import router as initiatives_router
 from app.meta.router import router as meta_router
@@ -27,6 +29,8 @@ from app.mous.router import router as mous_router
 from app.openapi import install_openapi
 from app.organizations import service as organizations
 from app.organizations.router import router as organizations_router
+from app.people import service as people
+from app.people.router import router as people_router
 from app.pledges import service as pledges
 from app.pledges.router import router as pledges_router
 from app.search.router import router as search_router
@@ -36,8 +40,9 @@ from app.sources.router import router as sources_router
 DESCRIPTION = """
 A hand-curated, source-cited database of technology initiatives in Southeast Asia:
 AI talent programmes, AI and cloud infrastructure, data corridors and labs; the
-organizations behind them; the MoUs they sign; and the quantified pledges they make.
-Every initiative, MoU and pledge cites a verbatim quote of its article.
+organizations behind them; the people the articles name; the MoUs they sign; the quantified
+pledges they make and the figures stated. Every initiative, MoU, pledge, figure and person
+cites a verbatim quote of its article.
 
 Lists take `limit`, `cursor`, `sort`, `q` and `facets`; `/v1/<list>.csv` and
 `/v1/<list>.ndjson` stream every matching row, with the same filters and `sort` (as do
@@ -46,7 +51,15 @@ different filters combine with AND. Unknown parameters are an error. Errors are
 `application/problem+json`. Answers carry a weak `ETag`; `If-None-Match` gets a 304.
 """
 
-RESOURCES = [initiatives.RESOURCE, organizations.RESOURCE, mous.RESOURCE, pledges.RESOURCE, sources.RESOURCE]
+RESOURCES = [
+    initiatives.RESOURCE,
+    organizations.RESOURCE,
+    people.RESOURCE,
+    mous.RESOURCE,
+    pledges.RESOURCE,
+    figures.RESOURCE,
+    sources.RESOURCE,
+]
 
 TAGS = [
     {
@@ -57,8 +70,10 @@ TAGS = [
         "name": "organizations",
         "description": "Companies, ministries, universities and their partners.",
     },
+    {"name": "people", "description": "People the articles name, their titles and their words."},
     {"name": "mous", "description": "Memoranda of understanding and their parties."},
     {"name": "pledges", "description": "Quantified commitments and their totals."},
+    {"name": "figures", "description": "Quantities stated that are not commitments, progress included."},
     {"name": "sources", "description": "The articles every record cites."},
     {"name": "search", "description": "Full-text search across every resource."},
     {"name": "meta", "description": "Dataset version, health and readiness."},
@@ -116,8 +131,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         meta_router,
         initiatives_router,
         organizations_router,
+        people_router,
         mous_router,
         pledges_router,
+        figures_router,
         sources_router,
         search_router,
     ):

@@ -240,7 +240,9 @@ OPTIONAL_LINKS = ("parent", "initiative")
 MAX_RECORD_STATEMENTS = 12
 
 
-@pytest.mark.parametrize("resource", ["initiatives", "organizations", "mous", "pledges", "sources"])
+@pytest.mark.parametrize(
+    "resource", ["initiatives", "organizations", "people", "mous", "pledges", "figures", "sources"]
+)
 def test_a_record_runs_a_bounded_number_of_queries(
     client: TestClient, statements: StatementRecorder, resource: str
 ) -> None:

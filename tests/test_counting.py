@@ -26,6 +26,8 @@ FACETS = {
     "pledges": "metric,unit,status,organization,country,year",
     "mous": "country,party,year",
     "organizations": "country,kind",
+    "figures": "metric,unit,qualifier,scope,country,organization",
+    "people": "organization",
 }
 # (resource, filters, counted from bitmaps?)
 CASES = [
@@ -58,6 +60,13 @@ CASES = [
     ("organizations", "country=MY&kind=company", True),
     ("organizations", "kind=government&kind=university", True),
     ("organizations", "parent=huawei", False),
+    ("figures", "", True),
+    ("figures", "metric=cloud_regions&scope=region", True),
+    ("figures", "unit=region&unit=availability_zone&qualifier=exact", True),
+    ("figures", "country=MY", True),
+    ("figures", "organization=huawei", False),
+    ("figures", "as_of_from=2025", False),
+    ("people", "organization=huawei", False),
 ]
 
 

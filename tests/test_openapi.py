@@ -50,7 +50,8 @@ def test_operations_are_tagged_summarized_and_document_problems() -> None:
 
 def test_every_list_documents_its_exports_as_operations_of_their_own() -> None:
     """One content type per 200, so that a generated client parses each as what it is."""
-    for path in ("/v1/initiatives", "/v1/organizations", "/v1/mous", "/v1/pledges", "/v1/sources"):
+    lists = ["initiatives", "organizations", "people", "mous", "pledges", "figures", "sources"]
+    for path in (f"/v1/{name}" for name in lists):
         page = OPENAPI["paths"][path]["get"]
         assert list(page["responses"]["200"]["content"]) == ["application/json"], path
         filters = {p["name"] for p in page["parameters"]} - {"limit", "cursor", "facets"}

@@ -20,8 +20,10 @@ router = APIRouter(tags=["meta"])
 COLLECTIONS = {
     "initiatives": tables.initiatives,
     "organizations": tables.organizations,
+    "people": tables.people,
     "mous": tables.mous,
     "pledges": tables.pledges,
+    "figures": tables.figures,
     "sources": tables.sources,
 }
 

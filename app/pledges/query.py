@@ -38,7 +38,10 @@ class PledgeFilters(Filtered):
     ] = []
     scope: Annotated[
         list[AnyCase[Scope]],
-        Field(description="What the pledge's countries mean: listed, partial, worldwide, region, unstated."),
+        Field(
+            description="What the pledge's countries mean: listed, partial, worldwide, region, unstated.",
+            examples=[["listed"]],
+        ),
         Values(pledges.c.scope),
     ] = []
     metric: Annotated[
@@ -53,7 +56,10 @@ class PledgeFilters(Filtered):
     ] = []
     qualifier: Annotated[
         list[AnyCase[Qualifier]],
-        Field(description="How the article's number bounds the amount ('over 1.3 million': more_than)."),
+        Field(
+            description="How the article's number bounds the amount ('over 1.3 million': more_than).",
+            examples=[["exact"]],
+        ),
         Values(pledges.c.qualifier),
     ] = []
     min_amount: Annotated[

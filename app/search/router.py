@@ -24,8 +24,10 @@ router = APIRouter(tags=["search"])
 class ResourceType(StrEnum):
     initiative = "initiative"
     organization = "organization"
+    person = "person"
     mou = "mou"
     pledge = "pledge"
+    figure = "figure"
     source = "source"
 
 
@@ -85,7 +87,7 @@ def _offset(cursor: str | None) -> int:
 async def search_all(
     request: Request, snap: SnapshotDep, cache: DerivedDep, params: Annotated[SearchQuery, Query()]
 ) -> Response:
-    """Initiatives, organizations, MoUs, pledges and sources matching `q`, best first."""
+    """Initiatives, organizations, people, MoUs, pledges, figures and sources matching `q`, best first."""
     offset = _offset(params.cursor)
     resources = sorted(t.value for t in params.type)
     query = parse_query(params.q)
