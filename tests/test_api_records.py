@@ -38,7 +38,10 @@ def test_mou_detail_told_by_two_articles(client: TestClient) -> None:
     }
     sources = {c["source_id"] for c in body["citations"]}
     assert sources == {"bernama-malaysia-china-ai-mous", "malaysia-strategic-ai-infrastructure-launch"}
-    assert any("Gobind Singh Deo" in w for w in body["witnesses"])
+    witness = next(w for w in body["witnesses"] if w["id"] == "gobind-singh-deo")
+    assert witness["name"] == "Gobind Singh Deo"
+    assert "Digital Minister" in {p["title"] for p in witness["positions"]}
+    assert any("parties" in c["supports"] for c in body["citations"])
 
 
 def test_pledge_detail_is_traceable_to_its_article(client: TestClient) -> None:
@@ -46,9 +49,11 @@ def test_pledge_detail_is_traceable_to_its_article(client: TestClient) -> None:
     assert body["amount"] == 30000
     assert body["unit"] == "people"
     assert body["countries"] == ["MY"]
-    assert body["pledger_organization"]["id"] == "huawei"
+    assert [o["id"] for o in body["pledger_organizations"]] == ["huawei"]
+    assert body["amount_text"] == "30,000" and body["qualifier"] == "exact"
+    assert "announced_on" in body["inferred"]
     assert body["initiative"]["id"] == "huawei-malaysia-ai-talent-programme"
-    (citation,) = body["citations"]
+    citation = next(c for c in body["citations"] if "amount" in c["supports"])
     assert "Huawei pledging to train 30,000 local professionals" in citation["quote"]
     assert citation["source_id"] == "huawei-malaysia-30000-ai-talent-initiative"
 
