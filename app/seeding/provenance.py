@@ -26,7 +26,8 @@ from app.seeding.schema import (
 from app.seeding.seedset import SeedError, SeedSet, record_error
 
 # Fields a citation may name in `supports` beyond the record's own keys.
-EXTRA_FIELDS = {"figures": {"subject"}}
+# (an initiative's announced_on is its `announced` milestone's date, and may be named as such).
+EXTRA_FIELDS = {"figures": {"subject"}, "initiatives": {"announced_on"}}
 NOT_FACTS = {"id", "citations", "inferred"}
 
 
