@@ -56,3 +56,8 @@ def values_of(conn: Connection, link: Table, key: str, value: str, ids: list[str
     for k, v in _values(link, key, value).rows(conn, ids=ids):
         out[k].append(v)
     return out
+
+
+def whole(amount: float) -> int | float:
+    """An amount as the API shows it: an integer when it is whole (30000, not 30000.0)."""
+    return int(amount) if float(amount).is_integer() else float(amount)

@@ -5,14 +5,13 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from app.common.listing import Resource
-from app.common.queries import Row, one, values_of
+from app.common.queries import Row, one, values_of, whole
 from app.common.sql import Prepared, in_values
 from app.figures.query import SORTS, FigureQuery
 from app.initiatives.service import brief as initiative_brief
 from app.models import tables
 from app.organizations.tree import ORG_BRIEFS
 from app.pledges.pledgers import pledgers_of
-from app.pledges.service import whole
 from app.sources.citations import provenance
 
 fig, countries, docs, pl = tables.figures, tables.figure_countries, tables.search_documents, tables.pledges

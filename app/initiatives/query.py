@@ -7,21 +7,22 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field
 from sqlalchemy import Connection, select
 
-from app.common.conditions import Condition
+from app.common.conditions import Condition, ends_from, starts_by
 from app.common.facets import link_facet
 from app.common.filters import DateFrom, DateTo, Filter, Given, Linked, Values, plain
 from app.common.params import CountryCode, DateParam, ListQuery, RecordId
 from app.common.sorting import SortField
 from app.common.vocabulary import AnyCase
 from app.models import tables
-from app.models.enums import InitiativeKind, Role, Status
-from app.organizations.tree import organization_tree
+from app.models.enums import InitiativeKind, MilestoneEvent, Role, Scope, Status
+from app.organizations.tree import descendants, organization_tree
 from app.sources.citations import CitedBy
 
 ini = tables.initiatives
 countries = tables.initiative_countries
 sectors = tables.initiative_sectors
 participants = tables.participants
+milestones = tables.milestones
 SECTOR = r"^[A-Za-z][A-Za-z0-9_-]*$"  # in any case, as every vocabulary (stored lowercase)
 
 
@@ -58,6 +59,59 @@ class RoleOf(Linked):
         return [] if given.get("organization") else super().where(value, given)
 
 
+class PartOf(Filter):
+    """Initiatives that are parts of the ones named, or parts of their parts, at any depth."""
+
+    def resolve(self, conn: Connection, name: str, value: Any, given: Given) -> Any:
+        return descendants(conn, ini, "part_of_id", value, name)
+
+    def where(self, value: Any, given: Given) -> list[Condition]:
+        return [ini.c.id.in_(value)]
+
+
+def _milestones(given: Given) -> Any:
+    """The milestones that `milestone`, `milestone_from` and `milestone_to` ask for, together:
+    with several of them, one and the same milestone must match all."""
+    wanted = select(milestones.c.initiative_id)
+    if given.get("milestone"):
+        wanted = wanted.where(milestones.c.event.in_(plain(given["milestone"])))
+    if given.get("milestone_from") is not None:
+        wanted = wanted.where(
+            *ends_from(milestones.c.on_date, milestones.c.precision, given["milestone_from"])
+        )
+    if given.get("milestone_to") is not None:
+        wanted = wanted.where(*starts_by(milestones.c.on_date, given["milestone_to"]))
+    return wanted
+
+
+class MilestoneOf(Filter):
+    """Initiatives with a milestone of one of the events (and, with milestone_from / milestone_to,
+    in that period: the same milestone)."""
+
+    def __init__(self) -> None:
+        self.facet = link_facet(milestones, "initiative_id", milestones.c.event)
+
+    def where(self, value: Any, given: Given) -> list[Condition]:
+        return [ini.c.id.in_(_milestones(given))]
+
+
+class MilestoneFrom(DateFrom):
+    """A milestone whose date ends on or after the day named (with `milestone`: that milestone)."""
+
+    def where(self, value: Any, given: Given) -> list[Condition]:
+        return [] if given.get("milestone") else [ini.c.id.in_(_milestones(given))]
+
+
+class MilestoneTo(DateTo):
+    """A milestone whose date starts on or before the day named (with `milestone` or
+    `milestone_from`: the same milestone, built once by the first of them)."""
+
+    def where(self, value: Any, given: Given) -> list[Condition]:
+        if given.get("milestone") or given.get("milestone_from") is not None:
+            return []
+        return [ini.c.id.in_(_milestones(given))]
+
+
 class InitiativeQuery(ListQuery):
     country: Annotated[
         list[CountryCode],
@@ -66,6 +120,15 @@ class InitiativeQuery(ListQuery):
             examples=[["MY"]],
         ),
         Linked(ini.c.id, countries, "initiative_id", "country"),
+    ] = []
+    scope: Annotated[
+        list[AnyCase[Scope]],
+        Field(
+            description="What the countries mean: listed (the whole scope), partial (named and others"
+            " implied), worldwide, region, unstated (the article names no place).",
+            examples=[["listed"]],
+        ),
+        Values(ini.c.scope),
     ] = []
     organization: Annotated[
         list[RecordId],
@@ -114,6 +177,36 @@ class InitiativeQuery(ListQuery):
             examples=["2025"],
         ),
         DateTo(ini.c.announced_on, start="announced_from"),
+    ] = None
+    part_of: Annotated[
+        list[RecordId],
+        Field(
+            description="Id of an initiative: its parts match, and their parts, at any depth.",
+            examples=[["alibaba-cloud-asiaforward"]],
+        ),
+        PartOf(),
+    ] = []
+    milestone: Annotated[
+        list[AnyCase[MilestoneEvent]],
+        Field(
+            description="Event of a milestone (announced, launched, held, ...); with milestone_from or"
+            " milestone_to, that milestone in that period.",
+            examples=[["held"]],
+        ),
+        MilestoneOf(),
+    ] = []
+    milestone_from: Annotated[
+        DateParam | None,
+        Field(
+            description="A milestone dated on or after (YYYY, YYYY-MM or YYYY-MM-DD; partial dates overlap).",
+            examples=["2020"],
+        ),
+        MilestoneFrom(milestones.c.on_date, milestones.c.precision),
+    ] = None
+    milestone_to: Annotated[
+        DateParam | None,
+        Field(description="A milestone dated on or before (`2021` means to 2021-12-31).", examples=["2021"]),
+        MilestoneTo(milestones.c.on_date, start="milestone_from"),
     ] = None
     source: Annotated[
         list[RecordId],

@@ -6,18 +6,28 @@ from pydantic import BaseModel, Field
 
 from app.common.schemas import (
     FacetCount,
+    FigureBrief,
     MouBrief,
     OrganizationBrief,
     PledgeBrief,
     Provenanced,
+    RecordBrief,
 )
-from app.models.enums import InitiativeKind, Precision, Role, Status
+from app.models.enums import InitiativeKind, MilestoneEvent, Precision, Region, Role, Scope, Status
 
 
 class ParticipantOut(BaseModel):
     organization_id: str = Field(examples=["huawei"])
     name: str = Field(examples=["Huawei"])
     role: Role
+
+
+class MilestoneOut(BaseModel):
+    event: MilestoneEvent
+    on: date | None = Field(description="First day of the period the date names; null when undated.")
+    precision: Precision | None
+    text: str = Field(description="The article's words for the event.", examples=["on 28th Oct 2020"])
+    place: str | None = Field(examples=["NUS School of Computing"])
 
 
 class InitiativeOut(BaseModel):
@@ -30,7 +40,11 @@ class InitiativeOut(BaseModel):
     sectors: list[str]
     announced_on: date | None = Field(description="First day of the period the date names.")
     announced_precision: Precision | None
+    scope: Scope = Field(description="What `countries` means: listed, partial, worldwide, region, unstated.")
+    region: Region | None = Field(description="With scope `region`: which.", examples=["asean"])
+    part_of_id: str | None = Field(description="The initiative this one is part of.")
     participants: list[ParticipantOut]
+    milestones: list[MilestoneOut]
 
 
 class InitiativeList(BaseModel):
@@ -55,6 +69,13 @@ class InitiativeDetail(Provenanced):
     sectors: list[str]
     announced_on: date | None
     announced_precision: Precision | None
+    scope: Scope
+    region: Region | None
+    part_of_id: str | None
+    part_of: RecordBrief | None = Field(description="The initiative this one is part of.")
+    parts: list[RecordBrief] = Field(description="The initiatives that are parts of this one (direct parts).")
+    milestones: list[MilestoneOut]
     participants: list[ParticipantDetail]
     pledges: list[PledgeBrief]
+    figures: list[FigureBrief] = Field(description="Figures the articles state about this initiative.")
     mous: list[MouBrief]

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from app.common.listing import Resource
-from app.common.queries import Row, grouped, one, values_of
+from app.common.queries import Row, grouped, one, values_of, whole
 from app.common.sql import Prepared, in_values
 from app.initiatives.query import SORTS, InitiativeQuery
 from app.models import (
@@ -19,6 +19,7 @@ ini = tables.initiatives
 countries = tables.initiative_countries
 sectors = tables.initiative_sectors
 participants = tables.participants
+milestones = tables.milestones
 orgs = tables.organizations
 
 
@@ -35,23 +36,44 @@ PARTICIPANTS = Prepared(
 )
 
 
+MILESTONES = Prepared(
+    select(
+        milestones.c.initiative_id,
+        milestones.c.event,
+        milestones.c.on_date.label("on"),
+        milestones.c.precision,
+        milestones.c.text,
+        milestones.c.place,
+    )
+    .where(in_values(milestones.c.initiative_id, "ids"))
+    .order_by(milestones.c.initiative_id, milestones.c.position)
+)
+
+
 def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Countries, sectors and participants of a page, in three queries whatever its size."""
+    """Countries, sectors, participants and milestones of a page, in four queries whatever its size."""
     ids = [r["id"] for r in rows]
     if not ids:
         return []
     by_country = values_of(conn, countries, "initiative_id", "country", ids)
     by_sector = values_of(conn, sectors, "initiative_id", "sector", ids)
     parts = grouped(conn, PARTICIPANTS, ids=ids)
+    events = grouped(conn, MILESTONES, ids=ids)
     return [
         {
             **r,
             "countries": by_country.get(r["id"], []),
             "sectors": by_sector.get(r["id"], []),
             "participants": parts.get(r["id"], []),
+            "milestones": events.get(r["id"], []),
         }
         for r in rows
     ]
+
+
+def _milestone_cell(m: Row) -> str:
+    """One milestone in a CSV cell: "held 2020-10-28 (day)", "launched (undated)"."""
+    return f"{m['event']} {m['on']} ({m['precision']})" if m["on"] else f"{m['event']} (undated)"  # str: ISO
 
 
 def csv_row(item: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +83,10 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
         "countries": "; ".join(item["countries"]),
         "sectors": "; ".join(item["sectors"]),
         "participants": "; ".join(f"{p['organization_id']} ({p['role']})" for p in item["participants"]),
+        "scope": item["scope"],
+        "region": item["region"],
+        "part_of_id": item["part_of_id"],
+        "milestones": "; ".join(_milestone_cell(m) for m in item["milestones"]),
     }
 
 
@@ -82,6 +108,10 @@ RESOURCE = Resource(
         "countries",
         "sectors",
         "participants",
+        "scope",
+        "region",
+        "part_of_id",
+        "milestones",
     ],
     csv_row=csv_row,
 )
@@ -127,14 +157,38 @@ def detail(conn: Connection, initiative_id: str) -> dict[str, Any] | None:
             {"organization": dict(zip(("id", "name", "kind", "country"), org, strict=True)), "role": role}
             for *org, role in PARTICIPANT_ORGS.rows(conn, id=initiative_id)
         ],
+        "milestones": grouped(conn, MILESTONES, ids=[initiative_id]).get(initiative_id, []),
     }
     item["pledges"] = PLEDGES.dicts(conn, id=initiative_id)
     by_pledge = pledgers_of(conn, [p["id"] for p in item["pledges"]])
     for pledge in item["pledges"]:
         pledge["pledgers"] = [{"id": o["id"], "name": o["name"]} for o in by_pledge.get(pledge["id"], [])]
     item["mous"] = MOUS.dicts(conn, id=initiative_id)
+    item["part_of"] = brief(conn, row["part_of_id"])
+    item["parts"] = PARTS.dicts(conn, id=initiative_id)
+    item["figures"] = [{**f, "amount": whole(f["amount"])} for f in FIGURES.dicts(conn, id=initiative_id)]
+    for pledge in item["pledges"]:
+        pledge["amount"] = whole(pledge["amount"])
     item.update(provenance(conn, "initiative", initiative_id))
     return item
+
+
+PARTS = Prepared(select(ini.c.id, ini.c.name).where(ini.c.part_of_id == bindparam("id")).order_by(ini.c.id))
+fig = tables.figures
+FIGURES = Prepared(
+    select(
+        fig.c.id,
+        fig.c.metric,
+        fig.c.amount,
+        fig.c.amount_text,
+        fig.c.qualifier,
+        fig.c.unit,
+        fig.c.as_of,
+        fig.c.as_of_precision,
+    )
+    .where(fig.c.initiative_id == bindparam("id"))
+    .order_by(fig.c.as_of.desc().nulls_last(), fig.c.id)
+)
 
 
 BRIEF = Prepared(select(ini.c.id, ini.c.name).where(ini.c.id == bindparam("id")))

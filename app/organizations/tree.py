@@ -7,7 +7,6 @@ from sqlalchemy import ColumnElement, Connection, Table, select
 from app.common.conditions import Condition
 from app.common.facets import column_facet, link_facet
 from app.common.filters import Filter, Given, key_of
-from app.common.problems import InvalidParameter
 from app.common.queries import require_ids
 from app.common.sql import Prepared, in_values
 from app.models import tables
@@ -15,24 +14,24 @@ from app.models import tables
 orgs = tables.organizations
 
 
+def descendants(conn: Connection, table: Table, up: str, ids: list[str], parameter: str) -> list[str]:
+    """Records of `table` below those named along `up` (parent_id, part_of_id), at any depth:
+    not those named themselves, unless one is below another. An unknown id is a 422."""
+    require_ids(conn, table, ids, parameter)
+    tree = select(table.c.id).where(table.c[up].in_(ids)).cte("tree", recursive=True)
+    tree = tree.union(select(table.c.id).where(table.c[up] == tree.c.id))
+    return list(conn.execute(select(tree.c.id)).scalars())
+
+
 def organization_tree(conn: Connection, ids: list[str], parameter: str) -> list[str]:
     """The organizations named and all their subsidiaries, at any depth."""
-    tree = select(orgs.c.id).where(orgs.c.id.in_(ids)).cte("tree", recursive=True)
-    tree = tree.union(select(orgs.c.id).where(orgs.c.parent_id == tree.c.id))
-    found = list(conn.execute(select(tree.c.id)).scalars())
-    missing = [i for i in ids if i not in found]  # every named organization that exists is in it
-    if missing:
-        raise InvalidParameter(parameter, f"no organization with id {missing[0]!r}")
-    return found
+    return list(dict.fromkeys([*ids, *descendants(conn, orgs, "parent_id", ids, parameter)]))
 
 
 def subsidiaries_only(conn: Connection, ids: list[str], parameter: str) -> list[str]:
     """The subsidiaries, at any depth, of the organizations named (not those named themselves,
     unless one is a subsidiary of another)."""
-    require_ids(conn, orgs, ids, parameter)
-    tree = select(orgs.c.id).where(orgs.c.parent_id.in_(ids)).cte("tree", recursive=True)
-    tree = tree.union(select(orgs.c.id).where(orgs.c.parent_id == tree.c.id))
-    return list(conn.execute(select(tree.c.id)).scalars())
+    return descendants(conn, orgs, "parent_id", ids, parameter)
 
 
 class InTree(Filter):

@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, Connection, bindparam, func, literal, sele
 from app.common.conditions import Condition, for_count, year_of
 from app.common.facets import column_facet
 from app.common.listing import Resource
-from app.common.queries import one, values_of
+from app.common.queries import one, values_of, whole
 from app.common.sql import Prepared
 from app.initiatives.service import brief as initiative_brief
 from app.models import tables
@@ -19,11 +19,6 @@ pledges = tables.pledges
 countries = tables.pledge_countries
 orgs = tables.organizations
 pledgers = tables.pledge_pledgers
-
-
-def whole(amount: float) -> int | float:
-    """An amount as the API shows it: an integer when it is whole (30000, not 30000.0)."""
-    return int(amount) if float(amount).is_integer() else float(amount)
 
 
 def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
