@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field
 
-from app.common.schemas import FacetCount, OrganizationBrief, RecordBrief
+from app.common.schemas import FacetCount, OrganizationBrief, Provenanced, RecordBrief
 from app.models.enums import OrganizationKind, Role
 
 
@@ -28,7 +28,14 @@ class Counts(BaseModel):
     pledges: int
 
 
-class OrganizationDetail(BaseModel):
+class PersonAtOrganization(BaseModel):
+    id: str = Field(examples=["teo-nie-ching"])
+    name: str = Field(examples=["Teo Nie Ching"])
+    title: str = Field(description="As the article gives it.", examples=["Deputy Communications Minister"])
+    source_id: str
+
+
+class OrganizationDetail(Provenanced):
     id: str
     name: str
     kind: OrganizationKind
@@ -39,6 +46,9 @@ class OrganizationDetail(BaseModel):
     subsidiaries: list[OrganizationBrief]
     counts: Counts = Field(description="Records of this organization alone.")
     counts_with_subsidiaries: Counts
+    people: list[PersonAtOrganization] = Field(
+        description="People holding a position at it, with their titles."
+    )
 
 
 class PartnerInitiative(BaseModel):

@@ -2,15 +2,17 @@
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from app.common.listing import Resource
 from app.common.queries import one, values_of
+from app.common.sql import Prepared
 from app.models import (
     tables,
 )
 from app.organizations.query import SORTS, OrganizationQuery
 from app.organizations.tree import org_brief_columns, organization_tree
+from app.sources.citations import provenance
 
 orgs = tables.organizations
 aliases = tables.organization_aliases
@@ -71,7 +73,18 @@ def detail(conn: Connection, org_id: str) -> dict[str, Any] | None:
     ]
     item["counts"] = _counts(conn, [org_id])
     item["counts_with_subsidiaries"] = _counts(conn, organization_tree(conn, [org_id], "id"))
+    item["people"] = PEOPLE.dicts(conn, id=org_id)
+    item.update(provenance(conn, "organization", org_id))
     return item
+
+
+pos, people = tables.positions, tables.people
+PEOPLE = Prepared(
+    select(people.c.id, people.c.name, pos.c.title, pos.c.source_id)
+    .join(pos, pos.c.person_id == people.c.id)
+    .where(pos.c.organization_id == bindparam("id"))
+    .order_by(people.c.id, pos.c.position)
+)
 
 
 def partners(conn: Connection, org_id: str) -> dict[str, Any] | None:

@@ -8,6 +8,13 @@ from app.common.schemas import FacetCount
 from app.models.enums import Precision
 
 
+class DatelineOut(BaseModel):
+    text: str = Field(description="Verbatim.", examples=["KUALA LUMPUR, April 10"])
+    place: str | None = Field(examples=["Kuala Lumpur"])
+    on: date | None = Field(description="The date it gives, completed from the article's date.")
+    precision: Precision | None
+
+
 class SourceOut(BaseModel):
     id: str
     title: str
@@ -16,6 +23,7 @@ class SourceOut(BaseModel):
     published_precision: Precision | None
     url: str | None
     document: str = Field(description="The article's seed file name.", examples=["002_aaeff2f79592d01e.txt"])
+    dateline: DatelineOut | None = Field(description="The article's dateline; null when it has none.")
 
 
 class SourceList(BaseModel):
@@ -32,6 +40,9 @@ class CitingRecord(BaseModel):
 
 
 class SourceDetail(SourceOut):
+    organizations: list[CitingRecord]
+    people: list[CitingRecord]
     initiatives: list[CitingRecord]
     mous: list[CitingRecord]
     pledges: list[CitingRecord]
+    figures: list[CitingRecord]

@@ -13,15 +13,26 @@ from app.sources.query import SORTS, SourceQuery
 
 sources = tables.sources
 COLUMNS = ["id", "title", "publisher", "published_on", "published_precision", "url", "document"]
+DATELINE = ("dateline_text", "dateline_place", "dateline_on", "dateline_precision")
+
+
+def _dateline(row: dict[str, Any]) -> dict[str, Any]:
+    """The four dateline columns as one `dateline` object (null when the article has none)."""
+    text, place, on, precision = (row.pop(c) for c in DATELINE)
+    row["dateline"] = {"text": text, "place": place, "on": on, "precision": precision} if text else None
+    return row
 
 
 def embed(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return rows
+    return [_dateline(dict(r)) for r in rows]
 
 
 def csv_row(item: dict[str, Any]) -> dict[str, Any]:
-    row = dict(item)
-    row["published_on"] = item["published_on"].isoformat() if item["published_on"] else None
+    row = {k: item[k] for k in COLUMNS}
+    row["published_on"] = str(item["published_on"]) if item["published_on"] else None
+    line = item["dateline"] or {}
+    row["dateline_text"], row["dateline_place"] = line.get("text"), line.get("place")
+    row["dateline_on"] = str(line["on"]) if line.get("on") else None
     return row
 
 
@@ -36,20 +47,24 @@ RESOURCE = Resource(
         "year": column_facet(sources.c.id, year_of(sources.c.published_on)),
     },
     embed=embed,
-    csv_columns=COLUMNS,
+    csv_columns=[*COLUMNS, "dateline_text", "dateline_place", "dateline_on"],
     csv_row=csv_row,
 )
 
 
 def detail(conn: Connection, source_id: str) -> dict[str, Any] | None:
-    row = one(conn, sources, source_id)
-    if row is None:
+    found = one(conn, sources, source_id)
+    if found is None:
         return None
+    row = _dateline(dict(found))
     cit, docs = tables.citations, tables.search_documents
     for key, resource, table in (
+        ("organizations", "organization", tables.organizations),
+        ("people", "person", tables.people),
         ("initiatives", "initiative", tables.initiatives),
         ("mous", "mou", tables.mous),
         ("pledges", "pledge", tables.pledges),
+        ("figures", "figure", tables.figures),
     ):
         column = cit.c[f"{resource}_id"]
         records: dict[str, dict[str, Any]] = {}
