@@ -464,7 +464,7 @@ class Generator:
             self.doc(out, "initiative", iid, name, "\n".join([name, summary, *quotes]))
 
     def mous(self, out: Tables, start: int, count: int) -> None:
-        rnd, rng = self.random, self.rng
+        rnd = self.random
         dates = self.dates(count, (60, 20, 10, 10))
         n_parties = self.choices((2, 3), weights=(70, 30), k=count)
         n_witnesses = self.choices((0, 1, 2), weights=(50, 30, 20), k=count)
