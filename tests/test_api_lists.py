@@ -32,6 +32,7 @@ CASES = [
             "alibaba-cloud-asiaforward",
             "alibaba-cloud-digitalents-forward",
             "alibaba-cloud-philippines-first-data-centre",
+            "alibaba-cloud-us1bn-apac-investment-plan",
         },
     ),
     (
@@ -41,6 +42,7 @@ CASES = [
             "alibaba-cloud-digitalents-forward",
             "alibaba-cloud-philippines-first-data-centre",
             "alibaba-cloud-indonesia-third-data-centre",
+            "alibaba-cloud-us1bn-apac-investment-plan",
         },
     ),
     (
@@ -62,10 +64,21 @@ CASES = [
     ("/v1/initiatives?status=cancelled", {"huawei-ai-innovation-bootcamp-singapore"}),
     (
         "/v1/initiatives?sector=logistics",
-        {"huawei-tiong-nam-smart-logistics", "alibaba-cloud-philippines-first-data-centre"},
+        {
+            "huawei-tiong-nam-smart-logistics",
+            "alibaba-cloud-philippines-first-data-centre",
+            "malaysia-china-digital-mou-exchange-ceremony",
+        },
     ),
-    ("/v1/initiatives?sector=e-commerce", {"togl-huawei-ai-ecommerce-loyalty-platform"}),
-    ("/v1/initiatives?sector=government_services&country=MY", {"huawei-heitech-myeg-ai-government-services"}),
+    # the exchange ceremony of the MoUs covers the sectors of the MoUs exchanged
+    (
+        "/v1/initiatives?sector=e-commerce",
+        {"togl-huawei-ai-ecommerce-loyalty-platform", "malaysia-china-digital-mou-exchange-ceremony"},
+    ),
+    (
+        "/v1/initiatives?sector=government_services&country=MY",
+        {"huawei-heitech-myeg-ai-government-services", "malaysia-china-digital-mou-exchange-ceremony"},
+    ),
     # organization includes subsidiaries: huawei-malaysia's initiatives count as Huawei's
     (
         "/v1/initiatives?organization=huawei-malaysia",
@@ -110,6 +123,7 @@ CASES = [
             "alibaba-cloud-digitalents-forward-singapore",
             "alibaba-cloud-indonesia-third-data-centre",
             "alibaba-cloud-philippines-first-data-centre",
+            "alibaba-cloud-us1bn-apac-investment-plan",
         },
     ),
     # partial dates: 2025 (year) overlaps April 2025; 2024-12 (month) overlaps 2024-12-15..
@@ -125,18 +139,42 @@ CASES = [
         },
     ),
     ("/v1/initiatives?announced_from=2025-06-01", {"huawei-malaysia-ai-talent-programme"}),
+    # the office was established (not announced) in December 2024: the milestone filters find it
+    ("/v1/initiatives?announced_from=2024-12-15&announced_to=2024-12-20", set()),
     (
-        "/v1/initiatives?announced_from=2024-12-15&announced_to=2024-12-20",
+        "/v1/initiatives?milestone=established&milestone_from=2024-12-15&milestone_to=2024-12-20",
         {"malaysia-national-ai-office-establishment"},
     ),
+    # the symposium was held in 2020, not announced; the 2020 article announces the other three
     (
         "/v1/initiatives?announced_to=2020",
-        {"huawei-ai-educator-symposium-2020", "huawei-singapore-ai-talent-programme"},
+        {
+            "huawei-singapore-ai-talent-programme",
+            "huawei-ai-educators-support-worldwide",
+            "huawei-wsg-student-internships",
+        },
     ),
-    ("/v1/initiatives?announced_from=2020-11&announced_to=2024-11", {"huawei-singapore-ai-talent-programme"}),
+    (
+        "/v1/initiatives?milestone=held&milestone_to=2020",
+        {"huawei-ai-educator-symposium-2020", "huawei-ai-innovation-bootcamp-singapore"},
+    ),
+    ("/v1/initiatives?milestone=cancelled", {"huawei-ai-innovation-bootcamp-singapore"}),
+    (
+        "/v1/initiatives?announced_from=2020-11&announced_to=2024-11",
+        {
+            "huawei-singapore-ai-talent-programme",
+            "huawei-ai-educators-support-worldwide",
+            "huawei-wsg-student-internships",
+        },
+    ),
     (
         "/v1/initiatives?source=malaysia-strategic-ai-infrastructure-launch",
-        {"malaysia-strategic-ai-infrastructure", "skyvast-aiaas-gpuaas", "malaysia-china-trusted-data-zone"},
+        {
+            "malaysia-strategic-ai-infrastructure",
+            "malaysia-strategic-ai-infrastructure-expansion",
+            "skyvast-aiaas-gpuaas",
+            "malaysia-china-trusted-data-zone",
+        },
     ),
     ("/v1/initiatives?q=trusted data zone", {"malaysia-china-trusted-data-zone"}),
     ("/v1/initiatives?q=bootcamp&status=cancelled", {"huawei-ai-innovation-bootcamp-singapore"}),
@@ -156,7 +194,12 @@ CASES = [
     ),
     (
         "/v1/organizations?kind=government",
-        {"prime-ministers-office", "ministry-of-communications", "national-ai-office"},
+        {
+            "prime-ministers-office",
+            "ministry-of-communications",
+            "national-ai-office",
+            "guangxi-zhuang-autonomous-region",
+        },
     ),
     ("/v1/organizations?q=Sdn Bhd", {"skyvast-cloud", "tiong-nam", "togl-technology"}),
     ("/v1/organizations?q=Huawei Technologies", {"huawei-malaysia"}),
@@ -225,7 +268,11 @@ CASES = [
     ),
     (
         "/v1/pledges?announced_from=2020&announced_to=2020",
-        {"huawei-singapore-100-ai-architects", "huawei-singapore-1000-ai-developers"},
+        {
+            "huawei-singapore-100-ai-architects",
+            "huawei-singapore-1000-ai-developers",
+            "huawei-1000-universities-ai-training-organisations",
+        },
     ),
     (
         "/v1/pledges?initiative=huawei-singapore-ai-talent-programme",
