@@ -136,7 +136,9 @@ def test_large_responses_are_gzipped(client: TestClient) -> None:
     response = client.get("/v1/initiatives?limit=100", headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
     assert response.json()["total"] == 35
-    small = client.get("/v1/initiatives?limit=1&kind=data_corridor&country=SG", headers={"Accept-Encoding": "gzip"})
+    small = client.get(
+        "/v1/initiatives?limit=1&kind=data_corridor&country=SG", headers={"Accept-Encoding": "gzip"}
+    )
     assert "content-encoding" not in small.headers
 
 
