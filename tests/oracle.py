@@ -609,7 +609,7 @@ def build_vocabulary(d: Dataset) -> dict[str, Vocabulary]:
             words=words,
             related={"organization": family},
             facets=facets("pledges"),
-            single_facets=["metric", "unit", "status", "organization", "year"],
+            single_facets=["metric", "unit", "status", "year"],  # a pledge may have several pledgers
         ),
         "mous": Vocabulary(
             multi={

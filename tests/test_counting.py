@@ -142,8 +142,8 @@ def test_a_new_version_is_never_counted_from_old_bitmaps(empty_db: Database, tmp
         edit(seeds / "sources" / "a.yaml", "    kind: talent_programme", "    kind: research_lab")
         edit(
             seeds / "sources" / "a.yaml",
-            "    countries: [MY]\n    sectors",
-            "    countries: [SG]\n    sectors",
+            "    countries: [MY]\n    scope: listed",
+            "    countries: [SG]\n    scope: listed",
         )
         load(empty_db.writer_url, seeds, articles=articles)
         app.state.counts.start = lambda: None  # hold the rebuild: the old bitmaps stay current

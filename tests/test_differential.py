@@ -278,6 +278,11 @@ def csv_view(item: Item) -> dict[str, str]:
             out["pledger_names"] = "; ".join(p["name"] for p in value)
         elif key == "witnesses":
             out[key] = "; ".join(p["id"] for p in value)
+        elif key == "milestones":  # "held 2020-10-28 (day)", "launched (undated)"
+            out[key] = "; ".join(
+                f"{m['event']} {m['on']} ({m['precision']})" if m["on"] else f"{m['event']} (undated)"
+                for m in value
+            )
         elif isinstance(value, list):
             out[key] = "; ".join(value)
         else:

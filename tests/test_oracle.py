@@ -50,16 +50,16 @@ SETTINGS = settings(
 # (resource, query string, sort, how many records the reference finds): the counts pin the
 # seeds the case was written for, so that a case never checks an empty answer by accident.
 FIXED = [
-    ("initiatives", "sector=logistics", "id", 2),
-    ("initiatives", "sector=education&sector=health", "-announced_on", 4),
-    ("initiatives", "sector=e-commerce&country=MY", "name", 1),
-    ("initiatives", "organization=huawei", "-announced_on", 14),  # huawei-malaysia, huawei-international
-    ("initiatives", "organization=alibaba&country=SG", "name", 3),  # alibaba-cloud is alibaba's
+    ("initiatives", "sector=logistics", "id", 3),
+    ("initiatives", "sector=education&sector=health", "-announced_on", 5),
+    ("initiatives", "sector=e-commerce&country=MY", "name", 2),
+    ("initiatives", "organization=huawei", "-announced_on", 15),  # huawei-malaysia, huawei-international
+    ("initiatives", "organization=alibaba&country=SG", "name", 4),  # alibaba-cloud is alibaba's
     ("initiatives", "organization=huawei&role=partner", "id", 2),  # huawei-malaysia as partner
     ("initiatives", "organization=huawei-malaysia&role=operator", "id", 0),  # tiong-nam operates
     ("initiatives", "role=operator&role=adopter", "-name", 4),
     ("initiatives", "announced_from=2025-03&announced_to=2025-04-09", "announced_on", 1),  # "2025"
-    ("initiatives", "announced_from=2024-12-15&announced_to=2024-12-20", "id", 1),  # "2024-12"
+    ("initiatives", "announced_from=2025-01&announced_to=2025-01-31", "id", 1),  # "2025"
     ("initiatives", "announced_to=2024", "-announced_on", 3),
     ("initiatives", "announced_from=2025-04-10", "-announced_on,name", 6),
     ("initiatives", "source=alibaba-cloud-us1bn-apac-talent&kind=data_centre", "-status", 2),
@@ -69,9 +69,9 @@ FIXED = [
     ("pledges", "min_amount=100&max_amount=30000", "-target_on", 5),
     ("pledges", "target_from=2023-06&target_to=2023-06", "-announced_on", 2),  # "2023"
     ("pledges", "target_to=2021-02", "target_on", 1),
-    ("pledges", "announced_from=2020-12-31&announced_to=2025-01-01", "-amount", 3),
+    ("pledges", "announced_from=2020-12-31&announced_to=2025-01-01", "-amount", 4),
     ("pledges", "metric=investment&unit=USD", "metric,-amount", 2),
-    ("pledges", "initiative=alibaba-cloud-digitalents-forward&status=announced", "id", 2),
+    ("pledges", "initiative=alibaba-cloud-us1bn-apac-investment-plan&status=announced", "id", 2),
     ("mous", "party=huawei", "-signed_on", 4),
     ("mous", "country=CN", "title", 2),
     ("mous", "country=SG&country=MY", "-id", 6),
@@ -81,8 +81,8 @@ FIXED = [
     ("organizations", "parent=huawei", "-country", 2),  # not huawei itself
     ("organizations", "parent=alibaba&parent=alibaba-cloud", "name", 1),  # alibaba-cloud is alibaba's
     ("organizations", "parent=nanyang-technological-university&kind=research_institute", "id", 1),
-    ("organizations", "country=MY&kind=company", "-name", 9),
-    ("organizations", "country=CN&country=SG", "-country,name", 9),
+    ("organizations", "country=MY&kind=company", "-name", 8),
+    ("organizations", "country=CN&country=SG", "-country,name", 10),
 ]
 
 
@@ -154,8 +154,10 @@ def test_the_seeds_hold_what_the_cases_need(dataset: Dataset) -> None:
             values = [item[name] for item in records[resource]]
             assert any(v is not None for v in values), (resource, name)
             assert None in values or resource == "mous", (resource, name)
+    # month precision is left to the milestones (the National AI Office, established in December
+    # 2024: tests/test_api_lists.py) and to the synthetic data of tests/test_differential.py
     precisions = {i["announced_precision"] for i in records["initiatives"]}
-    assert {"year", "month", "day"} <= precisions
+    assert {"year", "day"} <= precisions
     assert any(parent is not None for parent in dataset.parent_of.values())
 
 
