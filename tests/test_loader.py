@@ -26,10 +26,12 @@ def scalar(url: str, sql: str) -> object:
 
 EXPECTED_COUNTS = {
     "sources": 5,
-    "organizations": 29,
-    "initiatives": 29,
+    "organizations": 30,
+    "people": 5,
+    "initiatives": 35,
     "mous": 6,
     "pledges": 10,
+    "figures": 10,
 }
 
 
@@ -41,8 +43,14 @@ def test_loads_the_curated_seeds(empty_db: Database, capsys: pytest.CaptureFixtu
         assert scalar(empty_db.writer_url, f"SELECT count(*) FROM {table}") == count, table
         assert f"{table} " in out
     assert scalar(empty_db.writer_url, "SELECT version FROM dataset") == 1
-    # every initiative, MoU and pledge cites at least one source
-    for table, column in (("initiatives", "initiative_id"), ("mous", "mou_id"), ("pledges", "pledge_id")):
+    # every initiative, MoU, pledge, figure and person cites at least one source
+    for table, column in (
+        ("initiatives", "initiative_id"),
+        ("mous", "mou_id"),
+        ("pledges", "pledge_id"),
+        ("figures", "figure_id"),
+        ("people", "person_id"),
+    ):
         uncited = scalar(
             empty_db.writer_url,
             f"SELECT count(*) FROM {table} t WHERE NOT EXISTS"
@@ -68,13 +76,14 @@ def test_removed_and_changed_records_follow_the_seeds(empty_db: Database, tmp_pa
     assert counts["pledges"].inserted == 1
     source = seeds / "sources" / "a.yaml"
     text_before = source.read_text()
-    # drop the pledge, change the initiative's status
+    # drop the pledge and the figure reporting on it (they end the file), change the initiative's status
     source.write_text(text_before.split("pledges:")[0].replace("status: announced", "status: active", 1))
     counts = load(empty_db.writer_url, seeds, articles=articles)
     assert counts["pledges"].deleted == 1
     assert counts["pledge_countries"].deleted == 1
+    assert counts["figures"].deleted == 1
     assert counts["initiatives"].updated == 1
-    assert counts["citations"].deleted == 1
+    assert counts["citations"].deleted == 2
     assert scalar(empty_db.writer_url, "SELECT count(*) FROM pledges") == 0
     assert scalar(empty_db.writer_url, "SELECT status FROM initiatives") == "active"
     assert scalar(empty_db.writer_url, "SELECT version FROM dataset") == 2
@@ -83,7 +92,15 @@ def test_removed_and_changed_records_follow_the_seeds(empty_db: Database, tmp_pa
 def test_removing_a_parent_and_its_child_together(empty_db: Database, tmp_path: Path) -> None:
     seeds, articles = copy_minimal(tmp_path)
     load(empty_db.writer_url, seeds, articles=articles)
-    edit(seeds / "sources" / "a.yaml", "parties: [acme-malaysia, beta-uni]", "parties: [acme, beta-uni]")
+    source = seeds / "sources" / "a.yaml"
+    edit(source, "parties: [acme-malaysia, beta-uni]", "parties: [acme, beta-uni]")
+    # the quote names Acme Malaysia: the parent as a party is an inference, and says so
+    edit(source, "supports: [parties, signed_on, place]", "supports: [signed_on, place]")
+    edit(
+        source,
+        "        supports: [witnesses]\n",
+        "        supports: [witnesses]\n    inferred:\n      parties: 'the test: Acme Malaysia is gone'\n",
+    )
     orgs = seeds / "organizations.yaml"
     text_orgs = orgs.read_text()
     start = text_orgs.index("  - id: acme-malaysia")
