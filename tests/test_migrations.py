@@ -132,6 +132,13 @@ def _without_version(contents: Any) -> Any:
     return {table: rows for table, rows in contents.items() if table != "dataset"}
 
 
+def _as_reloaded(contents: Any) -> Any:
+    """Table contents a reload must give again: not the dataset row, nor the surrogate id of a
+    citation (a citation the downgrade dropped is inserted again under a new number)."""
+    kept = _without_version(contents)
+    return {**kept, "citations": sorted((row[1:] for row in kept["citations"]), key=repr)}
+
+
 def test_check_constraints_and_keys_match_the_models(empty_db: Database, tmp_path: Any) -> None:
     """alembic check does not compare CHECK constraints or primary keys: compare them here with a
     schema created from the models."""
@@ -205,7 +212,7 @@ def test_each_step_keeps_the_data(empty_db: Database, down: str, revision: str) 
     command.check(config)
     if lossy:
         load(empty_db.writer_url, SEEDS)
-        assert _without_version(table_contents(empty_db.writer_url)) == _without_version(contents)
+        assert _as_reloaded(table_contents(empty_db.writer_url)) == _as_reloaded(contents)
         again = _answers(empty_db)  # the front page names the new version; every other answer is the same
         assert {p: a for p, a in again.items() if p != "/v1"} == {
             p: a for p, a in answers.items() if p != "/v1"
