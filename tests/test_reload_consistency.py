@@ -261,10 +261,12 @@ def test_reload_under_traffic_is_atomic(empty_db: Database, tmp_path: Path) -> N
             differing = [p for p in PATHS if expected["A"][p] != expected["B"][p]]
             assert len(differing) >= len(PATHS) - 2, "A and B should differ on (almost) every request"
             assert expected["A"]["/v1"].body["counts"] == {
-                "initiatives": 1, "organizations": 3, "mous": 1, "pledges": 1, "sources": 1,
+                "initiatives": 1, "organizations": 3, "people": 1, "mous": 1, "pledges": 1, "figures": 1,
+                "sources": 1,
             }  # fmt: skip
             assert expected["B"]["/v1"].body["counts"] == {
-                "initiatives": 2, "organizations": 4, "mous": 0, "pledges": 1, "sources": 1,
+                "initiatives": 2, "organizations": 4, "people": 1, "mous": 0, "pledges": 1, "figures": 1,
+                "sources": 1,
             }  # fmt: skip
 
             # Traffic, while the loader switches the data back and forth.
