@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from app.common.export import ExportTooLarge
+from app.common.params import ALONE
 from app.common.problems import (
     PROBLEM,
     BadCursor,
@@ -110,7 +111,7 @@ def form_examples(schema: dict[str, Any]) -> None:
     for item in schema["paths"].values():
         for operation in item.values():
             for parameter in operation.get("parameters", []):
-                if "example" in parameter:
+                if "example" in parameter or parameter["schema"].get(ALONE):
                     continue
                 shapes = [parameter["schema"], *parameter["schema"].get("anyOf", [])]
                 declared = [s["examples"] for s in shapes if s.get("examples")]

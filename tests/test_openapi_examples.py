@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.common.params import ALONE
 from app.config import Settings
 from app.main import create_app
 from app.openapi_examples import EXAMPLES_FILE, load_examples, problem_examples
@@ -87,10 +88,23 @@ def test_list_examples_hold_whole_records() -> None:
 
 
 def test_every_parameter_shows_its_example_in_the_form() -> None:
+    """Every parameter has an example; in the form unless it stands alone (no record holds it
+    with the other examples of its operation: app.common.params.ALONE), and few do."""
+    alone = []
     for path, operation in OPERATIONS:
         for parameter in operation.get("parameters", []):
-            if parameter["name"] not in ("cursor", "type"):  # a token; every type by default
+            if parameter["name"] in ("cursor", "type"):  # a token; every type by default
+                continue
+            if parameter["schema"].get(ALONE):
+                assert "example" not in parameter and parameter["schema"]["examples"], (path, parameter)
+                alone.append((path.removesuffix(".csv").removesuffix(".ndjson"), parameter["name"]))
+            else:
                 assert "example" in parameter, f"{path} {parameter['name']} has no parameter-level example"
+    assert set(alone) == {  # each list and its exports
+        ("/v1/figures", "pledge"),
+        ("/v1/figures", "speaker"),
+        ("/v1/initiatives", "part_of"),
+    }
 
 
 def test_each_error_status_shows_its_own_problem() -> None:

@@ -28,6 +28,12 @@ _MONTH_DAY = (
 EXACT_DATE_PATTERN = f"^(?:{_YEAR}(?:-(?:0[1-9]|1[0-2]))?|{_YEAR}-{_MONTH_DAY}|{_LEAP}-02-29)$"
 
 
+# Marks a field whose example shows a value on its own (`json_schema_extra={ALONE: True}`): no
+# record holds it together with the other examples of its operation, so Swagger UI's form leaves
+# it empty (app/openapi_examples.py); its declared examples stay in the schema.
+ALONE = "x-example-alone"
+
+
 def _country(value: str) -> str:
     code = value.upper()
     if value.isascii() and len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None:

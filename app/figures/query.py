@@ -8,7 +8,7 @@ from sqlalchemy import Connection, Select, func, or_, select, union
 
 from app.common.conditions import Condition
 from app.common.filters import DateFrom, DateTo, Filter, Given, Linked, LinkedRefs, Refs, Values
-from app.common.params import CountryCode, DateParam, ListQuery, RecordId
+from app.common.params import ALONE, CountryCode, DateParam, ListQuery, RecordId
 from app.common.sorting import SortField
 from app.common.vocabulary import AnyCase
 from app.models import tables
@@ -75,38 +75,38 @@ class FigureQuery(ListQuery):
         list[RecordId],
         Field(
             description="Id of the initiative the figure is about.",
-            examples=[["malaysia-strategic-ai-infrastructure"]],
+            examples=[["huawei-ai-educator-symposium-2020"]],
         ),
         Refs(fig.c.initiative_id, tables.initiatives),
     ] = []
     metric: Annotated[
         list[AnyCase[Metric]],
-        Field(description="What is counted.", examples=[["cloud_regions"]]),
+        Field(description="What is counted.", examples=[["people_attended"]]),
         Values(fig.c.metric),
     ] = []
     unit: Annotated[
         list[AnyCase[Unit]],
-        Field(description="Unit of the amount.", examples=[["region"]]),
+        Field(description="Unit of the amount.", examples=[["people"]]),
         Values(fig.c.unit),
     ] = []
     qualifier: Annotated[
         list[AnyCase[Qualifier]],
         Field(
             description="How the article's number bounds the amount ('over 160': more_than).",
-            examples=[["exact"]],
+            examples=[["more_than"]],
         ),
         Values(fig.c.qualifier),
     ] = []
     country: Annotated[
         list[CountryCode],
-        Field(description="A country the figure is for (worldwide figures list none).", examples=[["MY"]]),
+        Field(description="A country the figure is for (worldwide figures list none).", examples=[["SG"]]),
         Linked(fig.c.id, countries, "figure_id", "country"),
     ] = []
     scope: Annotated[
         list[AnyCase[Scope]],
         Field(
             description="What the figure's countries mean: listed, partial, worldwide, region, unstated.",
-            examples=[["region"]],
+            examples=[["partial"]],
         ),
         Values(fig.c.scope),
     ] = []
@@ -115,6 +115,7 @@ class FigureQuery(ListQuery):
         Field(
             description="Id of the pledge the figure reports progress towards.",
             examples=[["skyvast-3000-gpus-by-2026"]],
+            json_schema_extra={ALONE: True},  # no figure of the seeds reports on a pledge yet
         ),
         Refs(fig.c.pledge_id, tables.pledges),
     ] = []
@@ -123,6 +124,7 @@ class FigureQuery(ListQuery):
         Field(
             description="Id of a person: figures with a quote of theirs among their citations.",
             examples=[["teo-nie-ching"]],
+            json_schema_extra={ALONE: True},  # the symposium's attendance is no one's quote
         ),
         SpokenBy(),
     ] = []
@@ -131,20 +133,20 @@ class FigureQuery(ListQuery):
         Field(
             description="Stated as of on or after (YYYY, YYYY-MM or YYYY-MM-DD; partial dates overlap;"
             " undated figures never match).",
-            examples=["2024"],
+            examples=["2020"],
         ),
         DateFrom(fig.c.as_of, fig.c.as_of_precision),
     ] = None
     as_of_to: Annotated[
         DateParam | None,
-        Field(description="Stated as of on or before (`2025` means to 2025-12-31).", examples=["2025"]),
+        Field(description="Stated as of on or before (`2025` means to 2025-12-31).", examples=["2020-10"]),
         DateTo(fig.c.as_of, start="as_of_from"),
     ] = None
     source: Annotated[
         list[RecordId],
         Field(
             description="Id of a source that cites the figure.",
-            examples=[["huawei-malaysia-30000-ai-talent-initiative"]],
+            examples=[["huawei-singapore-ai-talent-2020"]],
         ),
         CitedBy(fig.c.id, "figure_id"),
     ] = []

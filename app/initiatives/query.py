@@ -10,7 +10,7 @@ from sqlalchemy import Connection, select
 from app.common.conditions import Condition, ends_from, starts_by
 from app.common.facets import link_facet
 from app.common.filters import DateFrom, DateTo, Filter, Given, Linked, Values, plain
-from app.common.params import CountryCode, DateParam, ListQuery, RecordId
+from app.common.params import ALONE, CountryCode, DateParam, ListQuery, RecordId
 from app.common.sorting import SortField
 from app.common.vocabulary import AnyCase
 from app.models import tables
@@ -148,7 +148,7 @@ class InitiativeQuery(ListQuery):
     ] = []
     kind: Annotated[
         list[AnyCase[InitiativeKind]],
-        Field(description="Kind of initiative.", examples=[["service"]]),
+        Field(description="Kind of initiative.", examples=[["other"]]),
         Values(ini.c.kind),
     ] = []
     sector: Annotated[
@@ -183,6 +183,7 @@ class InitiativeQuery(ListQuery):
         Field(
             description="Id of an initiative: its parts match, and their parts, at any depth.",
             examples=[["alibaba-cloud-asiaforward"]],
+            json_schema_extra={ALONE: True},  # no part of another has a dated announcement
         ),
         PartOf(),
     ] = []
@@ -191,7 +192,7 @@ class InitiativeQuery(ListQuery):
         Field(
             description="Event of a milestone (announced, launched, held, ...); with milestone_from or"
             " milestone_to, that milestone in that period.",
-            examples=[["held"]],
+            examples=[["announced"]],
         ),
         MilestoneOf(),
     ] = []
@@ -199,13 +200,15 @@ class InitiativeQuery(ListQuery):
         DateParam | None,
         Field(
             description="A milestone dated on or after (YYYY, YYYY-MM or YYYY-MM-DD; partial dates overlap).",
-            examples=["2020"],
+            examples=["2025-04-10"],
         ),
         MilestoneFrom(milestones.c.on_date, milestones.c.precision),
     ] = None
     milestone_to: Annotated[
         DateParam | None,
-        Field(description="A milestone dated on or before (`2021` means to 2021-12-31).", examples=["2021"]),
+        Field(
+            description="A milestone dated on or before (`2021` means to 2021-12-31).", examples=["2025-04"]
+        ),
         MilestoneTo(milestones.c.on_date, start="milestone_from"),
     ] = None
     source: Annotated[

@@ -55,7 +55,7 @@ class PersonQuery(ListQuery):
         Field(
             description="Id of an organization the person holds a position at; positions at its"
             " subsidiaries match too.",
-            examples=[["ministry-of-communications"]],
+            examples=[["huawei"]],
         ),
         PositionIn(),
     ] = []
@@ -63,7 +63,7 @@ class PersonQuery(ListQuery):
         list[RecordId],
         Field(
             description="Id of a source that cites the person or gives one of their positions.",
-            examples=[["huawei-malaysia-30000-ai-talent-initiative"]],
+            examples=[["huawei-singapore-ai-talent-2020"]],
         ),
         NamedBy(),
     ] = []
