@@ -111,6 +111,17 @@ def test_partners_of_huawei_through_its_subsidiary(client: TestClient) -> None:
     ]
     assert partners["tiong-nam"]["initiatives"][0]["roles"] == ["operator"]
     assert "nus-school-of-computing" in partners
+    assert all(p["pledges"] == [] for p in partners.values())  # Huawei pledges alone
+
+
+def test_co_pledgers_are_partners(client: TestClient) -> None:
+    """Skyvast Cloud and Leadyo pledge the 3,000 GPUs together: each is the other's partner by it."""
+    for org, other in (("leadyo", "skyvast-cloud"), ("skyvast-cloud", "leadyo")):
+        partners = {
+            p["organization"]["id"]: p for p in get(client, f"/v1/organizations/{org}/partners")["items"]
+        }
+        assert [p["id"] for p in partners[other]["pledges"]] == ["skyvast-3000-gpus-by-2026"]
+        assert partners[other]["pledges"][0]["name"].startswith("Skyvast Cloud and Leadyo: 3,000 GPU")
 
 
 def test_source_with_the_records_citing_it(client: TestClient) -> None:

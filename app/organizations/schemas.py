@@ -61,6 +61,9 @@ class Partner(BaseModel):
     organization: OrganizationBrief
     mous: list[RecordBrief]
     initiatives: list[PartnerInitiative]
+    pledges: list[RecordBrief] = Field(
+        description="Pledges the partner makes together with the organization."
+    )
 
 
 class PartnerList(BaseModel):

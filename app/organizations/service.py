@@ -87,8 +87,11 @@ PEOPLE = Prepared(
 )
 
 
+LINKS = ("mous", "initiatives", "pledges")  # what a partner shares with the organization
+
+
 def partners(conn: Connection, org_id: str) -> dict[str, Any] | None:
-    """Organizations sharing an MoU or an initiative with `org_id` or its subsidiaries."""
+    """Organizations sharing an MoU, an initiative or a pledge with `org_id` or its subsidiaries."""
     row = conn.execute(select(*org_brief_columns()).where(orgs.c.id == org_id)).mappings().first()
     if row is None:
         return None
@@ -98,7 +101,7 @@ def partners(conn: Connection, org_id: str) -> dict[str, Any] | None:
     found: dict[str, dict[str, Any]] = {}
 
     def entry(partner_id: str) -> dict[str, Any]:
-        return found.setdefault(partner_id, {"mous": {}, "initiatives": {}})
+        return found.setdefault(partner_id, {"mous": {}, "initiatives": {}, "pledges": {}})
 
     ours = select(party.c.mou_id).where(party.c.organization_id.in_(family))
     for partner_id, mou_id, title in conn.execute(
@@ -117,6 +120,14 @@ def partners(conn: Connection, org_id: str) -> dict[str, Any] | None:
             ini_id, {"id": ini_id, "name": name, "roles": []}
         )
         initiative["roles"] = sorted({*initiative["roles"], role})
+    pledger, doc = tables.pledge_pledgers, tables.search_documents
+    ours = select(pledger.c.pledge_id).where(pledger.c.organization_id.in_(family))
+    for partner_id, pledge_id, name in conn.execute(  # a pledge's name is its search document's
+        select(pledger.c.organization_id, pledger.c.pledge_id, doc.c.name)
+        .join(doc, (doc.c.resource == "pledge") & (doc.c.record_id == pledger.c.pledge_id))
+        .where(pledger.c.pledge_id.in_(ours), pledger.c.organization_id.not_in(family))
+    ):
+        entry(partner_id)["pledges"][pledge_id] = {"id": pledge_id, "name": name}
     briefs = {
         r["id"]: dict(r)
         for r in conn.execute(select(*org_brief_columns()).where(orgs.c.id.in_(list(found)))).mappings()
@@ -126,8 +137,9 @@ def partners(conn: Connection, org_id: str) -> dict[str, Any] | None:
             "organization": briefs[pid],
             "mous": sorted(links["mous"].values(), key=lambda m: m["id"]),
             "initiatives": sorted(links["initiatives"].values(), key=lambda i: i["id"]),
+            "pledges": sorted(links["pledges"].values(), key=lambda p: p["id"]),
         }
         for pid, links in found.items()
     ]
-    items.sort(key=lambda i: (-(len(i["mous"]) + len(i["initiatives"])), i["organization"]["id"]))
+    items.sort(key=lambda i: (-sum(len(i[k]) for k in LINKS), i["organization"]["id"]))
     return {"organization": dict(row), "items": items, "total": len(items)}
