@@ -2,10 +2,15 @@
 
 import calendar
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from app.models.enums import Precision
+
+
+def today() -> date:
+    """Today in UTC: the default reference day of a pledge's `overdue`."""
+    return datetime.now(UTC).date()
 
 
 class PartialDate(NamedTuple):

@@ -18,6 +18,7 @@ from app.common.params import Format
 from app.common.problems import ServiceUnavailable
 from app.common.version import dataset_version
 from app.config import Settings
+from app.dates import today
 from app.middleware import HEAD_REQUEST
 
 
@@ -70,12 +71,21 @@ class Snapshot:
 ANSWERS_REVISION = 2
 
 
+# Answers that change with the day as well as the data: a pledge's `overdue` is evaluated at
+# `as_of`, by default today (UTC), so without `as_of` their tag names the day too.
+DATED_PATHS = ("/v1/pledges",)
+
+
 def make_etag(request: Request, version: int, representation: Format) -> str:
     """A weak tag from the dataset version, the path, the query (parameters in name order, the
-    values of one name in their order), the representation served, whatever Accept said, and
-    the revision of the answers (ANSWERS_REVISION)."""
+    values of one name in their order), the representation served, whatever Accept said, the
+    revision of the answers (ANSWERS_REVISION) and, for DATED_PATHS without `as_of`, the day."""
     query = sorted(request.query_params.multi_items(), key=lambda item: item[0])
-    key = repr((ANSWERS_REVISION, version, request.url.path, query, representation.value)).encode()
+    path = request.url.path
+    day = (
+        today().isoformat() if path.startswith(DATED_PATHS) and "as_of" not in request.query_params else None
+    )
+    key = repr((ANSWERS_REVISION, version, path, query, representation.value, day)).encode()
     return f'W/"{version}-{hashlib.blake2s(key, digest_size=10).hexdigest()}"'
 
 

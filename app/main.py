@@ -36,6 +36,8 @@ from app.pledges.router import router as pledges_router
 from app.search.router import router as search_router
 from app.sources import service as sources
 from app.sources.router import router as sources_router
+from app.timeline import service as timeline
+from app.timeline.router import router as timeline_router
 
 DESCRIPTION = """
 A hand-curated, source-cited database of technology initiatives in Southeast Asia:
@@ -59,6 +61,7 @@ RESOURCES = [
     pledges.RESOURCE,
     figures.RESOURCE,
     sources.RESOURCE,
+    timeline.RESOURCE,
 ]
 
 TAGS = [
@@ -75,6 +78,7 @@ TAGS = [
     {"name": "pledges", "description": "Quantified commitments and their totals."},
     {"name": "figures", "description": "Quantities stated that are not commitments, progress included."},
     {"name": "sources", "description": "The articles every record cites."},
+    {"name": "timeline", "description": "Every dated event across the records, in date order."},
     {"name": "search", "description": "Full-text search across every resource."},
     {"name": "meta", "description": "Dataset version, health and readiness."},
 ]
@@ -136,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pledges_router,
         figures_router,
         sources_router,
+        timeline_router,
         search_router,
     ):
         app.include_router(router)

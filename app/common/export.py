@@ -42,6 +42,7 @@ def export(
     keys: list[SortKey],
     conditions: list[Condition],
     fmt: Format,
+    resolved: dict[str, Any],
     *,
     max_rows: int,
 ) -> StreamingResponse:
@@ -66,7 +67,7 @@ def export(
             ]
             if not chunk:
                 return
-            yield from resource.embed(conn, chunk)
+            yield from resource.items(conn, chunk, resolved)
             if len(chunk) < EXPORT_CHUNK:
                 return
             values = [chunk[-1][k.field.column.key] for k in keys]

@@ -40,6 +40,11 @@ class Filter:
         raise NotImplementedError
 
 
+def parameter_name(field: str) -> str:
+    """The query parameter of a query model's field: `from_` is `from` (a Python keyword)."""
+    return field.removesuffix("_")
+
+
 def plain(values: list[Any]) -> list[Any]:
     """Enum members as the values stored."""
     return [v.value if isinstance(v, Enum) else v for v in values]
@@ -185,7 +190,7 @@ class DateTo(Filter):
         lo = _day(self.start, start, last=False) if start is not None else None
         hi = _day(name, value, last=True)
         if lo is not None and lo > hi:
-            raise InvalidParameter(name, f"{value} is before {self.start}={start}")
+            raise InvalidParameter(name, f"{value} is before {parameter_name(self.start)}={start}")
         return hi
 
     def where(self, value: Any, given: Given) -> list[Condition]:

@@ -15,7 +15,7 @@ import orjson
 from fastapi import Depends, Request
 from pydantic import BaseModel
 from pyroaring import BitMap
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import ColumnElement, Connection, Table, select
 from starlette.responses import Response
 
 from app.common.cache import DerivedCache
@@ -24,7 +24,7 @@ from app.common.counting import Bitmaps, CountIndex, Dimension, dimension_filter
 from app.common.cursor import decode_cursor, encode_cursor, signature
 from app.common.export import count_rows, export
 from app.common.facets import Facet, count_facet, facet_names
-from app.common.filters import Filter, declared
+from app.common.filters import Filter, declared, parameter_name
 from app.common.params import Format, ListQuery
 from app.common.problems import InvalidParameter
 from app.common.queries import Row
@@ -36,8 +36,16 @@ from app.deps import CountsDep, DerivedDep, ListSnapshotDep, SettingsDep, Snapsh
 from app.search.engine import matching_ids
 
 Embed = Callable[[Connection, list[Row]], list[Row]]
+Searched = Callable[["Resource", Connection, str], ColumnElement[bool]]
+# Fields derived per request from the filters given (a pledge's `overdue` at `as_of`).
+Derive = Callable[[Connection, list[Row], dict[str, Any]], list[Row]]
 # The parameters of one JSON page, which an export (every row, streamed) rejects.
 PAGE_ONLY = {"limit", "cursor", "facets"}
+
+
+def _searched_by_id(resource: "Resource", conn: Connection, q: str) -> ColumnElement[bool]:
+    """Records whose own search document matches `q`."""
+    return resource.table.c.id.in_(matching_ids(conn, resource.search, q))
 
 
 @dataclass
@@ -54,6 +62,8 @@ class Resource:
     csv_row: Callable[[Row], Row]
     more_facets: dict[str, Facet] = field(default_factory=dict)  # facets of no filter
     default_sort: str = "id"
+    derive: Derive | None = None
+    searched: "Searched | None" = None  # records matching `q`; by default its own search type
 
     @cached_property
     def filters(self) -> dict[str, Filter]:
@@ -72,6 +82,11 @@ class Resource:
         """The records of a list of ids (`ids`)."""
         return Prepared(select(*self.table.columns).where(in_values(self.table.c.id, "ids")))
 
+    def items(self, conn: Connection, rows: list[Row], given: dict[str, Any]) -> list[Row]:
+        """The rows as the API serves them: embedded, then with the fields derived per request."""
+        items = self.embed(conn, rows)
+        return items if self.derive is None else self.derive(conn, items, given)
+
     def given(self, params: BaseModel) -> dict[str, Any]:
         """The filters a request sets (q included), by parameter name."""
         names = ["q", *self.filters]
@@ -80,16 +95,26 @@ class Resource:
 
     def conditions(self, conn: Connection, given: dict[str, Any]) -> list[Condition]:
         """The filters as SQL: resolved first (ids checked, trees expanded), then built."""
-        where: list[Condition] = []
-        if "q" in given:
-            where.append(self.table.c.id.in_(matching_ids(conn, self.search, given["q"])))
+        return self.build(self.resolve(conn, given), given)
+
+    def resolve(self, conn: Connection, given: dict[str, Any]) -> dict[str, Any]:
         resolved = {
-            name: f.resolve(conn, name, given[name], given)
+            name: f.resolve(conn, parameter_name(name), given[name], given)
             for name, f in self.filters.items()
             if name in given
         }
+        if "q" in given:
+            searched = self.searched or _searched_by_id
+            resolved["q"] = searched(self, conn, given["q"])
+        return resolved
+
+    def build(self, resolved: dict[str, Any], given: dict[str, Any]) -> list[Condition]:
+        where: list[Condition] = []
+        if "q" in resolved:
+            where.append(resolved["q"])
         for name, value in resolved.items():
-            where += self.filters[name].where(value, resolved)
+            if name != "q":
+                where += self.filters[name].where(value, resolved)
         return where
 
     def rows_by_id(self, conn: Connection, ids: list[str]) -> list[Row]:
@@ -111,8 +136,13 @@ class SqlMatches:
         self.key = (resource.name, orjson.dumps(given, default=str, option=orjson.OPT_SORT_KEYS))
 
     @cached_property
+    def resolved(self) -> dict[str, Any]:
+        """The filters given, each as its conditions need it (ids checked, dates parsed)."""
+        return self.resource.resolve(self.conn, self.given)
+
+    @cached_property
     def conditions(self) -> list[Condition]:
-        return self.resource.conditions(self.conn, self.given)
+        return self.resource.build(self.resolved, self.given)
 
     def page(self, keys: list[SortKey], after: list[Any] | None, limit: int) -> tuple[list[Row], bool]:
         where = for_page(self.conditions)
@@ -243,7 +273,7 @@ def run_list(ctx: Listing, resource: Resource, params: ListQuery) -> Response:
 
     rows, more = matches.page(keys, after, params.limit)
     body: dict[str, Any] = {
-        "items": resource.embed(conn, rows),
+        "items": resource.items(conn, rows, matches.resolved),
         "total": matches.total(),
         "next_cursor": None,
     }
@@ -261,8 +291,12 @@ def run_export(ctx: Listing, resource: Resource, params: BaseModel, fmt: Format)
     """Every row the list's filters match, in its sort, as CSV or NDJSON (`params` may be the
     list's or its export's: app.common.exports)."""
     keys = sort_keys(resource, params)
-    conditions = resource.conditions(ctx.snap.conn, resource.given(params))
+    given = resource.given(params)
+    resolved = resource.resolve(ctx.snap.conn, given)
+    conditions = resource.build(resolved, given)
     return respond(
         ctx.snap,
-        export(ctx.snap.conn, resource, keys, conditions, fmt, max_rows=ctx.settings.max_export_rows),
+        export(
+            ctx.snap.conn, resource, keys, conditions, fmt, resolved, max_rows=ctx.settings.max_export_rows
+        ),
     )

@@ -25,6 +25,7 @@ _MONTH_DAY = (
     "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
     "|02-(?:0[1-9]|1[0-9]|2[0-8]))"
 )
+DAY_PATTERN = f"^(?:{_YEAR}-{_MONTH_DAY}|{_LEAP}-02-29)$"
 EXACT_DATE_PATTERN = f"^(?:{_YEAR}(?:-(?:0[1-9]|1[0-2]))?|{_YEAR}-{_MONTH_DAY}|{_LEAP}-02-29)$"
 
 
@@ -64,6 +65,13 @@ def _date(value: str) -> str:
     return value
 
 
+def _day(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError(f"{value!r} is not a day: write it YYYY-MM-DD")
+    parse_partial_date(value)  # a real date: its ValueError says why not
+    return value
+
+
 CountryCode = Annotated[str, Field(json_schema_extra={"pattern": COUNTRY_PATTERN}), AfterValidator(_country)]
 RecordId = Annotated[
     str, Field(max_length=120, json_schema_extra={"pattern": ID_PATTERN}), AfterValidator(_record_id)
@@ -72,6 +80,12 @@ DateParam = Annotated[
     str,
     Field(examples=["2025-04-10", "2025-04", "2025"], json_schema_extra={"pattern": EXACT_DATE_PATTERN}),
     AfterValidator(_date),
+]
+
+DayParam = Annotated[
+    str,
+    Field(examples=["2026-12-06"], json_schema_extra={"pattern": DAY_PATTERN}),
+    AfterValidator(_day),
 ]
 
 

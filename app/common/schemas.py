@@ -4,7 +4,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from app.models.enums import Metric, OrganizationKind, Precision, Qualifier, Status, Unit
+from app.models.enums import Metric, OrganizationKind, PledgeStatus, Precision, Qualifier, Unit
 
 
 class FacetCount(BaseModel):
@@ -69,7 +69,7 @@ class PledgeBrief(BaseModel):
     audience: str | None
     target_on: date | None
     target_precision: Precision | None
-    status: Status
+    status: PledgeStatus
 
 
 class FigureBrief(BaseModel):

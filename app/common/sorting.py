@@ -43,8 +43,9 @@ def parse_sort(sorts: Mapping[str, SortField], names: Sequence[str]) -> list[Sor
         if name is None:
             raise InvalidParameter("sort", _unknown_sort(raw, spellings))
         keys.append(SortKey(name, sorts[name], descending))
-    if keys[-1].name != "id" and not any(k.name == "id" for k in keys):
-        keys.append(SortKey("id", sorts["id"], keys[0].descending))
+    tiebreak = sorts.get("id")  # a resource without `id` among its sorts has one order, total already
+    if tiebreak is not None and not any(k.name == "id" for k in keys):
+        keys.append(SortKey("id", tiebreak, keys[0].descending))
     return keys
 
 

@@ -10,6 +10,7 @@ from app.models.organization import Organization, OrganizationAlias
 from app.models.person import Person, PersonAlias, Position
 from app.models.pledge import Pledge, PledgeCountry, PledgePledger
 from app.models.source import Source
+from app.models.timeline import TimelineCountry, TimelineEntry, TimelineOrganization, TimelineSource
 
 __all__ = [
     "Base",
@@ -36,4 +37,8 @@ __all__ = [
     "Position",
     "SearchDocument",
     "Source",
+    "TimelineCountry",
+    "TimelineEntry",
+    "TimelineOrganization",
+    "TimelineSource",
 ]

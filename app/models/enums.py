@@ -41,6 +41,24 @@ class Status(StrEnum):
     unknown = "unknown"
 
 
+class PledgeStatus(StrEnum):
+    """Where a pledge stands (CONTRACT.md section 5): curated and cited like any fact."""
+
+    announced = "announced"
+    reaffirmed = "reaffirmed"
+    in_progress = "in_progress"
+    fulfilled = "fulfilled"
+    partly_fulfilled = "partly_fulfilled"
+    lapsed = "lapsed"
+    withdrawn = "withdrawn"
+    cancelled = "cancelled"
+    unknown = "unknown"
+
+
+# A pledge with one of these statuses is never overdue, whatever its deadline.
+SETTLED = frozenset({PledgeStatus.fulfilled, PledgeStatus.withdrawn, PledgeStatus.cancelled})
+
+
 class Role(StrEnum):
     lead = "lead"
     partner = "partner"
@@ -144,6 +162,34 @@ class MilestoneEvent(StrEnum):
     completed = "completed"
     target = "target"
     other = "other"
+
+
+class TimelineEvent(StrEnum):
+    """What happened on a date of the timeline: a milestone's event, a MoU `signed`, a pledge
+    `announced` or its `target`, a figure's `as_of` (when its amount held), a source `published`."""
+
+    announced = "announced"
+    launched = "launched"
+    held = "held"
+    established = "established"
+    started = "started"
+    signed = "signed"
+    cancelled = "cancelled"
+    completed = "completed"
+    target = "target"
+    other = "other"
+    as_of = "as_of"
+    published = "published"
+
+
+class RecordType(StrEnum):
+    """The resources whose records have dates on the timeline."""
+
+    initiative = "initiative"
+    mou = "mou"
+    pledge = "pledge"
+    figure = "figure"
+    source = "source"
 
 
 # A metric's unit is fixed (money: any currency), so that sums never add people to dollars.

@@ -4,7 +4,7 @@ from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, Integer,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
-from app.models.enums import Metric, Precision, Qualifier, Region, Scope, Status, Unit, sql_in
+from app.models.enums import Metric, PledgeStatus, Precision, Qualifier, Region, Scope, Unit, sql_in
 
 
 class Pledge(Base):
@@ -15,7 +15,7 @@ class Pledge(Base):
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint(f"metric IN ({sql_in(Metric)})", name="metric"),
         CheckConstraint(f"unit IN ({sql_in(Unit)})", name="unit"),
-        CheckConstraint(f"status IN ({sql_in(Status)})", name="status"),
+        CheckConstraint(f"status IN ({sql_in(PledgeStatus)})", name="status"),
         CheckConstraint("(announced_on IS NULL) = (announced_precision IS NULL)", name="announced_precision"),
         CheckConstraint(f"announced_precision IN ({sql_in(Precision)})", name="announced_precision_value"),
         CheckConstraint("(target_on IS NULL) = (target_precision IS NULL)", name="target_precision"),

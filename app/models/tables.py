@@ -12,6 +12,7 @@ from app.models.organization import Organization, OrganizationAlias
 from app.models.person import Person, PersonAlias, Position
 from app.models.pledge import Pledge, PledgeCountry, PledgePledger
 from app.models.source import Source
+from app.models.timeline import TimelineCountry, TimelineEntry, TimelineOrganization, TimelineSource
 
 
 def table_of(model: type[Base]) -> Table:
@@ -44,3 +45,7 @@ organization_aliases = table_of(OrganizationAlias)
 pledges = table_of(Pledge)
 pledge_countries = table_of(PledgeCountry)
 sources = table_of(Source)
+timeline = table_of(TimelineEntry)
+timeline_countries = table_of(TimelineCountry)
+timeline_organizations = table_of(TimelineOrganization)
+timeline_sources = table_of(TimelineSource)

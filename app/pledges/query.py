@@ -2,24 +2,62 @@
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import Connection, not_
 
-from app.common.filters import AtLeast, AtMost, DateFrom, DateTo, Linked, Refs, Values
-from app.common.params import CountryCode, DateParam, Filtered, ListQuery, RecordId
+from app.common.conditions import Condition
+from app.common.filters import AtLeast, AtMost, DateFrom, DateTo, Filter, Given, Linked, Refs, Values
+from app.common.params import CountryCode, DateParam, DayParam, Filtered, ListQuery, RecordId
 from app.common.sorting import SortField
 from app.common.vocabulary import AnyCase
+from app.dates import today
 from app.models import tables
-from app.models.enums import Metric, Qualifier, Scope, Status, Unit
+from app.models.enums import Metric, PledgeStatus, Qualifier, Scope, Unit
 from app.organizations.tree import LinkedInTree
+from app.pledges import lifecycle
 from app.sources.citations import CitedBy
 
 pledges = tables.pledges
 countries = tables.pledge_countries
 
 
-class PledgeFilters(Filtered):
+class ReferenceDay(Filter):
+    """The day `overdue` is evaluated at; it selects nothing by itself."""
+
+    def resolve(self, conn: Connection, name: str, value: Any, given: Given) -> Any:
+        return date.fromisoformat(value)
+
+    def where(self, value: Any, given: Given) -> list[Condition]:
+        return []
+
+
+class Overdue(Filter):
+    """Pledges overdue (true) or not (false) at the reference day (`as_of`, default today)."""
+
+    def where(self, value: Any, given: Given) -> list[Condition]:
+        late = lifecycle.overdue(lifecycle.reference_date(given))
+        return [late if value else not_(late)]
+
+
+class Dated(BaseModel):
+    """The reference day of a pledge's `overdue`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    as_of: Annotated[
+        DayParam | None,
+        Field(
+            description="The day `overdue` is evaluated at, YYYY-MM-DD (default: today, UTC). A"
+            " deadline of a year or a month ends on its last day.",
+            examples=["2026-12-06"],
+        ),
+        ReferenceDay(),
+    ] = None
+
+
+class PledgeFilters(Filtered, Dated):
     organization: Annotated[
         list[RecordId],
         Field(
@@ -104,8 +142,12 @@ class PledgeFilters(Filtered):
         Refs(pledges.c.initiative_id, tables.initiatives),
     ] = []
     status: Annotated[
-        list[AnyCase[Status]],
-        Field(description="Status.", examples=[["announced"]]),
+        list[AnyCase[PledgeStatus]],
+        Field(
+            description="Status: announced, reaffirmed, in_progress, fulfilled, partly_fulfilled, lapsed,"
+            " withdrawn, cancelled or unknown.",
+            examples=[["announced"]],
+        ),
         Values(pledges.c.status),
     ] = []
     source: Annotated[
@@ -116,6 +158,24 @@ class PledgeFilters(Filtered):
         ),
         CitedBy(pledges.c.id, "pledge_id"),
     ] = []
+    overdue: Annotated[
+        bool | None,
+        Field(
+            description="true: pledges whose deadline passed before `as_of` and that are neither kept"
+            " (status fulfilled, or a figure reporting the pledged amount) nor withdrawn or cancelled;"
+            " false: every other pledge (those without a deadline included).",
+            examples=[True],
+        ),
+        Overdue(),
+    ] = None
+
+    @model_validator(mode="after")
+    def _dated(self) -> "PledgeFilters":
+        """`overdue` without `as_of` means today: written down, so that cached totals and cursors
+        belong to that day."""
+        if self.overdue is not None and self.as_of is None:
+            self.as_of = today().isoformat()
+        return self
 
 
 class PledgeQuery(ListQuery, PledgeFilters):

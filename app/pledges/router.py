@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -8,8 +9,8 @@ from app.common.listing import ListingDep, run_list
 from app.common.params import found, id_param
 from app.common.responses import json_response
 from app.deps import SnapshotDep
-from app.pledges import service
-from app.pledges.query import PledgeQuery, SummaryQuery
+from app.pledges import lifecycle, service
+from app.pledges.query import Dated, PledgeQuery, SummaryQuery
 from app.pledges.schemas import PledgeDetail, PledgeList, Summary
 
 router = APIRouter(prefix="/v1/pledges", tags=["pledges"])
@@ -18,8 +19,10 @@ router = APIRouter(prefix="/v1/pledges", tags=["pledges"])
 async def pledge(
     snap: SnapshotDep,
     pledge_id: Annotated[str, id_param("Pledge", "huawei-malaysia-30000-ai-professionals")],
+    params: Annotated[Dated, Query()],
 ) -> dict[str, Any]:
-    return found(service.detail(snap.conn, pledge_id), "pledge", pledge_id)
+    given = {"as_of": date.fromisoformat(params.as_of)} if params.as_of else {}
+    return found(service.detail(snap.conn, pledge_id, given), "pledge", pledge_id)
 
 
 @router.get("", response_model=PledgeList, summary="List pledges")
@@ -34,13 +37,16 @@ async def pledge_summary(snap: SnapshotDep, params: Annotated[SummaryQuery, Quer
 
     Takes every pledge filter.
     """
-    where = service.RESOURCE.conditions(snap.conn, service.RESOURCE.given(params))
-    return json_response(snap, service.summary(snap.conn, params.group_by, where))
+    given = service.RESOURCE.given(params)
+    resolved = service.RESOURCE.resolve(snap.conn, given)
+    where = service.RESOURCE.build(resolved, given)
+    day = lifecycle.reference_date(resolved)
+    return json_response(snap, service.summary(snap.conn, params.group_by, where, day))
 
 
 @router.get("/{pledge_id}", response_model=PledgeDetail, summary="One pledge")
 async def get_pledge(snap: SnapshotDep, item: Annotated[dict[str, Any], Depends(pledge)]) -> Response:
-    """A pledge with its pledger, initiative and citations."""
+    """A pledge with its pledgers, initiative, citations, `progress` and `overdue` at `as_of`."""
     return json_response(snap, item)
 
 

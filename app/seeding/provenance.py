@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from text_to_num import text2num
 
-from app.models.enums import Scope, Status
+from app.models.enums import PledgeStatus, Scope, Status
 from app.seeding.schema import (
     FACT_FIELDS,
     Amount,
@@ -110,7 +110,7 @@ def _empty(seed: Provenance, field_name: str) -> bool:
     if field_name == "countries" and isinstance(seed, Placed):
         return seed.scope is Scope.unstated
     if field_name == "status":  # "unknown" states nothing
-        return bool(getattr(seed, "status") is Status.unknown)  # noqa: B009
+        return bool(getattr(seed, "status") in (Status.unknown, PledgeStatus.unknown))  # noqa: B009
     value = getattr(seed, field_name)
     return value is None or value == [] or value == ""
 

@@ -15,6 +15,7 @@ from app.models.enums import (
     Metric,
     MilestoneEvent,
     OrganizationKind,
+    PledgeStatus,
     Qualifier,
     Region,
     Role,
@@ -259,7 +260,7 @@ class PledgeSeed(Placed, Amount, Provenance):
     announced_on: SeedDate | None = None
     target_on: SeedDate | None = None
     target_text: Line | None = None
-    status: Status
+    status: PledgeStatus
     citations: Citations
 
     @model_validator(mode="after")

@@ -9,6 +9,7 @@ from sqlalchemy import BindParameter, Connection, Table, and_, bindparam, select
 from app.models import Base
 from app.search_text import tsvector
 from app.seeding.rows import SUBJECT_COLUMNS, TABLE_ORDER, Row
+from app.timeline.build import rebuild as rebuild_timeline
 
 # Columns that identify a row; every other column (but a surrogate id) is compared as its value.
 KEYS: dict[str, tuple[str, ...]] = {
@@ -144,13 +145,21 @@ def apply_rows(conn: Connection, desired: dict[str, list[Row]]) -> dict[str, Cou
 
     if counts["search_documents"].changed:
         refresh_search_index(conn, desired["search_documents"])
-    if (
-        any(c.changed for c in counts.values())
-        or not conn.execute(text("SELECT 1 FROM dataset WHERE id = 1")).first()
-    ):
+    modified = any(c.changed for c in counts.values())
+    if modified or _timeline_missing(conn):
+        rebuild_timeline(conn)
+        modified = True
+    if modified or not conn.execute(text("SELECT 1 FROM dataset WHERE id = 1")).first():
         bump_version(conn)
         conn.exec_driver_sql("ANALYZE")  # fresh statistics for the query planner
     return counts
+
+
+def _timeline_missing(conn: Connection) -> bool:
+    """Records but no timeline: a database just migrated to the revision that added it."""
+    return not conn.execute(text("SELECT 1 FROM timeline_events")).first() and bool(
+        conn.execute(text("SELECT 1 FROM sources")).first()
+    )
 
 
 def refresh_search_index(conn: Connection, docs: list[Row]) -> None:
