@@ -53,9 +53,20 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from app.db import schema_transaction  # noqa: E402
 from app.models import Base  # noqa: E402
-from app.models.enums import InitiativeKind, Metric, OrganizationKind, Role, Status, Unit, unit_fits  # noqa: E402
+from app.models.enums import (  # noqa: E402
+    InitiativeKind,
+    Metric,
+    MilestoneEvent,
+    OrganizationKind,
+    PledgeStatus,
+    Role,
+    Status,
+    Unit,
+    unit_fits,
+)
 from app.search_text import stems, tsvector  # noqa: E402
-from app.seeding.rows import TABLE_ORDER, format_amount, pledge_title  # noqa: E402
+from app.seeding.rows import TABLE_ORDER, figure_title, format_amount, pledge_title  # noqa: E402
+from app.timeline.build import rebuild as rebuild_timeline  # noqa: E402
 
 BATCH = 10_000  # rows per executemany / COPY
 CHUNK = 2_000  # primary records per chunk: the rows of all tables made between two flushes
@@ -166,6 +177,12 @@ KIND_WEIGHTS = {
     "event": 4, "service": 6, "other": 2,
 }  # fmt: skip
 STATUS_WEIGHTS = {"active": 40, "announced": 30, "completed": 15, "unknown": 10, "cancelled": 5}
+PLEDGE_STATUS_WEIGHTS = {
+    "announced": 45, "reaffirmed": 5, "in_progress": 20, "fulfilled": 10, "partly_fulfilled": 6, "lapsed": 4,
+    "withdrawn": 2, "cancelled": 2, "unknown": 6,
+}  # fmt: skip
+# Events after an initiative's announcement, with their weights (about a third of initiatives have one).
+LATER_EVENTS = {"launched": 50, "started": 20, "held": 10, "completed": 10, "cancelled": 5, "established": 5}
 ORG_KIND_WEIGHTS = {
     "company": 60, "government": 12, "university": 10, "research_institute": 6, "association": 5,
     "ngo": 4, "other": 3,
@@ -186,6 +203,8 @@ METRICS: dict[str, tuple[str, float, float, float]] = {
 # Stay in step with the model's vocabularies: a value outside them would fail a CHECK anyway.
 assert set(KIND_WEIGHTS) == {k.value for k in InitiativeKind}
 assert set(STATUS_WEIGHTS) == {s.value for s in Status}
+assert set(PLEDGE_STATUS_WEIGHTS) == {s.value for s in PledgeStatus}
+assert set(LATER_EVENTS) <= {e.value for e in MilestoneEvent}
 assert set(ORG_KIND_WEIGHTS) == {k.value for k in OrganizationKind}
 assert set(ROLE_WEIGHTS) == {r.value for r in Role}
 assert set(METRICS) <= {m.value for m in Metric}
@@ -242,6 +261,8 @@ class Generator:
         self.ini_id = f"ini-{{:0{width}d}}".format
         self.mou_id = f"mou-{{:0{width}d}}".format
         self.plg_id = f"plg-{{:0{width}d}}".format
+        self.fig_id = f"fig-{{:0{width}d}}".format  # a figure of its own
+        self.progress_id = f"fig-plg-{{:0{width}d}}".format  # the figure reporting on pledge n
         self.org_id = f"org-{{:0{max(6, len(str(self.n_orgs)))}d}}".format
         self.src_id = f"src-{{:0{max(6, len(str(self.n_sources)))}d}}".format
         self.per_id = f"per-{{:0{max(6, len(str(self.n_people)))}d}}".format
@@ -283,6 +304,7 @@ class Generator:
             ("initiatives", self.initiatives, self.n),
             ("mous", self.mous, self.n_mous),
             ("pledges", self.pledges, self.n_pledges),
+            ("figures", self.figures, self.n_figures),
         ]
         return [
             (name, fill, start, count) for name, fill, total in steps for start, count in _spans(total, CHUNK)
@@ -295,6 +317,7 @@ class Generator:
         self.n_people = max(10, math.ceil(initiatives / 100))
         self.n_mous = round(initiatives * 0.3)
         self.n_pledges = initiatives
+        self.n_figures = math.ceil(initiatives / 4)  # besides the ~30% of pledges reported on
 
     # -- small helpers ------------------------------------------------------------------------
 
@@ -416,6 +439,8 @@ class Generator:
         n_parts = self.choices((1, 2, 3, 4), weights=(35, 35, 20, 10), k=count)
         n_quotes = self.choices((1, 2), weights=(55, 45), k=count)
         dates = self.dates(count, (55, 25, 12, 8))
+        later = self.dates(count, (40, 30, 30, 0))
+        later_events = self.choices(list(LATER_EVENTS), weights=list(LATER_EVENTS.values()), k=count)
         roles = list(ROLE_WEIGHTS)
         role_cum = _cum(ROLE_WEIGHTS.values())
         made_up = len(FUNCTION_WORDS) + len(DOMAIN_WORDS)
@@ -445,6 +470,10 @@ class Generator:
             ini_rows.append((iid, name, kind, statuses[j], summary, day, precision, "listed", None, part_of))
             if day is not None:
                 out["initiative_milestones"].append((iid, 0, "announced", day, precision, "announced", None))
+            if rnd() < 0.35:
+                event = later_events[j]
+                when, how = later[j]
+                out["initiative_milestones"].append((iid, 1, event, when, how, event, None))
             c_rows += [(iid, c) for c in ctry]
             if n_sectors[j]:
                 s_rows += [(iid, s) for s in self.distinct(SECTORS, self.sector_cum, n_sectors[j])]
@@ -496,8 +525,11 @@ class Generator:
     def pledges(self, out: Tables, start: int, count: int) -> None:
         rnd, rng = self.random, self.rng
         metrics = self.choices(list(METRICS), weights=[m[1] for m in METRICS.values()], k=count)
-        statuses = self.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()), k=count)
+        statuses = self.choices(
+            list(PLEDGE_STATUS_WEIGHTS), weights=list(PLEDGE_STATUS_WEIGHTS.values()), k=count
+        )
         announced = self.dates(count, (55, 20, 10, 15))
+        reported = self.dates(count, (50, 25, 15, 10))
         n_countries = self.choices((1, 2), weights=(70, 30), k=count)
         n_quotes = self.choices((1, 2), weights=(60, 40), k=count)
         for j in range(count):
@@ -538,6 +570,54 @@ class Generator:
             self.cite(out, 4, pid, quotes)
             title = pledge_title([self.org_names[o] for o in pledgers], amount, unit, audience)
             self.doc(out, "pledge", pid, title, "\n".join(p for p in (title, target_text, *quotes) if p))
+            if rnd() < 0.3:  # a figure reporting progress, in the pledge's unit: 5% to 130% of it
+                share = 0.05 + rnd() * 1.25
+                self.figure(
+                    out, self.progress_id(start + j), pledger, None, metric, amount * share, reported[j], pid
+                )
+
+    def figures(self, out: Tables, start: int, count: int) -> None:
+        metrics = self.choices(list(METRICS), weights=[m[1] for m in METRICS.values()], k=count)
+        dates = self.dates(count, (40, 25, 15, 20))
+        rnd = self.random
+        for j in range(count):
+            unit, _, median, sigma = METRICS[metrics[j]]
+            amount = self.rng.lognormvariate(math.log(median), sigma)
+            if rnd() < 0.5:
+                self.figure(
+                    out, self.fig_id(start + j), self.org_index(), None, metrics[j], amount, dates[j], None
+                )
+            else:
+                initiative = self.ini_id(1 + int(rnd() * self.n))
+                self.figure(out, self.fig_id(start + j), None, initiative, metrics[j], amount, dates[j], None)
+
+    def figure(
+        self,
+        out: Tables,
+        fid: str,
+        org: int | None,
+        initiative: str | None,
+        metric: str,
+        raw: float,
+        as_of: tuple[str | None, str | None],
+        pledge: str | None,
+    ) -> None:
+        """One figure (of organization number `org`, or of `initiative`), with its country, quote and document."""
+        unit = METRICS[metric][0]
+        digits = max(0, int(math.floor(math.log10(raw))) - 1) if raw >= 1 else 0
+        amount = float(max(1, round(raw / 10**digits) * 10**digits))
+        org_id = self.org_ids[org] if org is not None else None
+        day, precision = as_of
+        out["figures"].append(
+            (fid, org_id, initiative, metric, amount, format_amount(amount), "exact", unit, day, precision,
+             "listed", None, pledge)
+        )  # fmt: skip
+        out["figure_countries"] += [(fid, c) for c in self.distinct(COUNTRIES, self.country_cum, 1)]
+        quote = self.text(8, 24)
+        self.cite(out, 5, fid, [quote])
+        subject = self.org_names[org] if org is not None else initiative or ""
+        title = figure_title(subject, amount, unit, metric)
+        self.doc(out, "figure", fid, title, "\n".join([title, format_amount(amount), quote]))
 
 
 Tables = dict[str, list[tuple[Any, ...]]]
@@ -899,6 +979,7 @@ def counts_of(initiatives: int) -> dict[str, int]:
         "initiatives": initiatives,
         "mous": gen.n_mous,
         "pledges": gen.n_pledges,
+        "figures": gen.n_figures,
     }
 
 
@@ -966,6 +1047,10 @@ def build(
             t0 = time.perf_counter()
             sink.search_index()
             timings["full_text"] = time.perf_counter() - t0
+            bar.set_postfix_str("timeline")
+            t0 = time.perf_counter()
+            counts["timeline_events"] = rebuild_timeline(conn)
+            timings["timeline"] = time.perf_counter() - t0
             sink.dataset(datetime.now(UTC))
             counts["dataset"] = 1
             if analyze:

@@ -67,6 +67,12 @@ LARGE_TABLES = {
     "pledge_countries",
     "mou_parties",
     "search_documents",
+    "figures",
+    "figure_countries",
+    "timeline_events",
+    "timeline_countries",
+    "timeline_organizations",
+    "timeline_sources",
 }
 FULL_SCAN = re.compile(r"^SCAN (\w+)(?: AS \w+)?(?!.*USING (?:COVERING )?INDEX)")
 ANY_SCAN = re.compile(r"^SCAN (\w+)")
@@ -204,8 +210,13 @@ def is_count(statement: Statement) -> bool:
     return "count(" in statement.normalized
 
 
-def is_page(statement: Statement, table: str) -> bool:
+# The table of a resource whose name is not its table's.
+TABLES = {"timeline": "timeline_events"}
+
+
+def is_page(statement: Statement, resource: str) -> bool:
     """A page of a list: rows of the resource's table, in order, up to a limit."""
+    table = TABLES.get(resource, resource)
     sql = statement.normalized
     return f"from {table} " in sql and " order by " in sql and " limit " in sql and not is_count(statement)
 
@@ -278,7 +289,9 @@ CASES: list[tuple[str, str, dict[str, Any], str | None]] = [
     ("pledges-target-range", "pledges", {"target_from": "2024-06", "target_to": "2030"}, None),
     ("pledges-announced-from", "pledges", {"announced_from": "2022"}, None),
     ("pledges-initiative", "pledges", {"initiative": [INITIATIVE_PLEDGES]}, None),
-    ("pledges-status", "pledges", {"status": ["completed"]}, None),
+    ("pledges-status", "pledges", {"status": ["fulfilled"]}, None),
+    ("pledges-overdue", "pledges", {"overdue": True, "as_of": "2026-12-06"}, None),
+    ("pledges-not-overdue-unit", "pledges", {"overdue": False, "unit": ["GPU"], "as_of": "2026-12-06"}, None),
     ("pledges-metric-country", "pledges", {"metric": ["people_trained"], "country": ["PH"]}, None),
     ("pledges-source", "pledges", {"source": [SOURCE]}, None),
     ("pledges-q", "pledges", {"q": "people"}, None),
@@ -294,12 +307,25 @@ CASES: list[tuple[str, str, dict[str, Any], str | None]] = [
     ("organizations-kind", "organizations", {"kind": ["university"]}, None),
     ("organizations-parent", "organizations", {"parent": [PARENT]}, None),
     ("organizations-q", "organizations", {"q": "digital"}, None),
+    ("figures-metric", "figures", {"metric": ["gpus_deployed"]}, None),
+    ("figures-organization", "figures", {"organization": [ORG]}, None),
+    ("figures-country", "figures", {"country": ["MY"]}, None),
+    ("figures-pledge-reported", "figures", {"as_of_from": "2024"}, None),
+    ("timeline-event", "timeline", {"event": ["launched"]}, None),
+    ("timeline-type-year", "timeline", {"type": ["pledge"], "year": [2025]}, None),
+    ("timeline-country", "timeline", {"country": ["MY"]}, None),
+    ("timeline-organization", "timeline", {"organization": [ORG]}, None),
+    ("timeline-range", "timeline", {"from": "2023-06", "to": "2024"}, None),
+    ("timeline-source", "timeline", {"source": [SOURCE]}, None),
+    ("timeline-latest-first", "timeline", {"type": ["mou"], "sort": "-date"}, None),
 ]
 FACETS = {
     "initiatives": "country,sector,kind,status,role",
     "pledges": "metric,unit,status,country,year",
     "mous": "country,year",
     "organizations": None,
+    "figures": "metric,unit,country",
+    "timeline": "event,type,country,year",
 }
 # Totals and facets of these cases read more than their matches today (none do).
 AGGREGATE_XFAIL: dict[str, str] = {}
@@ -477,6 +503,23 @@ def test_deep_keyset_page_sorted_by_date(plan_db: PlanDatabase, explainer: Engin
     pages = [s for s in statements if is_page(s, "pledges")]
     assert len(pages) == 1, statements
     assert not problems(explainer, pages, FULL_SCAN)
+
+
+def test_deep_timeline_page(plan_db: PlanDatabase, explainer: Engine) -> None:
+    """A deep page of the timeline by cursor: a range on the event's key, which is its order."""
+    rows, statements = deep_page(
+        plan_db, "/v1/timeline", {"event": ["launched"]}, lambda row: row["date"] >= "2021-01-01"
+    )
+    assert rows and all(r["date"] >= "2020-12-01" for r in rows)
+    pages = [s for s in statements if is_page(s, "timeline")]
+    assert len(pages) == 1, statements
+    assert not problems(explainer, pages, FULL_SCAN)
+    plan = plan_lines(explainer, pages[0])
+    if plan_db.backend == "sqlite":
+        ranged = "id>?" in "".join(plan).replace(" ", "")
+    else:
+        ranged = any(re.search(r"\bid\)?(?:::\w+)? > ", line) for line in plan if line.startswith("SEARCH"))
+    assert ranged, f"the cursor is not a range on the key: {plan}"
 
 
 # -- lookups by key (embeds, records, search pages) never scan -----------------------------------
