@@ -61,7 +61,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from hypothesis import strategies as st
 
-from app.models.enums import InitiativeKind, Metric, OrganizationKind, Role, Status, Unit
+from app.models.enums import InitiativeKind, Metric, OrganizationKind, PledgeStatus, Role, Status, Unit
 
 Item = dict[str, Any]
 Filters = dict[str, list[str]]  # filter name -> its values (OR), as sent in the query string
@@ -601,7 +601,7 @@ def build_vocabulary(d: Dataset) -> dict[str, Vocabulary]:
                 "metric": [m.value for m in Metric],
                 "unit": [u.value for u in Unit],
                 "initiative": initiative_ids,
-                "status": [s.value for s in Status],
+                "status": [s.value for s in PledgeStatus],
                 "source": source_ids,
             },
             dates=all_dates,

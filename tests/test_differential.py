@@ -174,7 +174,7 @@ FIXED = [
     ("pledges", "country=ID&metric=investment", "id"),
     ("pledges", "unit=USD&min_amount=1000000&max_amount=50000000", "amount"),
     ("pledges", "organization=@grandparent", "-target_on"),
-    ("pledges", "organization=@pledger&status=active&country=MY", "metric,-amount"),
+    ("pledges", "organization=@pledger&status=in_progress&country=MY", "metric,-amount"),
     ("pledges", "target_from=2027&target_to=2028-06", "target_on"),
     ("pledges", "announced_to=2015-03&announced_from=2014-11-20", "-announced_on"),
     ("pledges", "initiative=@pledged&initiative=@signed", "id"),
@@ -267,7 +267,9 @@ def csv_view(item: Item) -> dict[str, str]:
     """How the CSV export writes a record: nulls empty, lists joined with "; "."""
     out: dict[str, str] = {}
     for key, value in item.items():
-        if value is None:
+        if value is None and key == "progress":
+            out.update(dict.fromkeys(("progress_amount", "progress_share", "progress_as_of"), ""))
+        elif value is None:
             out[key] = ""
         elif key == "participants":
             out[key] = "; ".join(f"{p['organization_id']} ({p['role']})" for p in value)
@@ -278,6 +280,10 @@ def csv_view(item: Item) -> dict[str, str]:
             out["pledger_names"] = "; ".join(p["name"] for p in value)
         elif key == "witnesses":
             out[key] = "; ".join(p["id"] for p in value)
+        elif key == "progress":  # a pledge's latest progress in its unit
+            latest = value["latest"] or {}
+            for part in ("amount", "share", "as_of"):
+                out[f"progress_{part}"] = "" if latest.get(part) is None else str(latest[part])
         elif key == "milestones":  # "held 2020-10-28 (day)", "launched (undated)"
             out[key] = "; ".join(
                 f"{m['event']} {m['on']} ({m['precision']})" if m["on"] else f"{m['event']} (undated)"

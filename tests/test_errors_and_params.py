@@ -66,9 +66,9 @@ def test_every_operation_rejects_an_unknown_parameter(client: TestClient, path: 
 @pytest.mark.parametrize(
     "url",
     [
-        f"/v1/pledges/{PLEDGE}?foo=1",
-        f"/v1/pledges/{PLEDGE}?format=xml",
-        f"/v1/pledges/{PLEDGE}?format=json",
+        "/v1/mous/mou-huawei-tiong-nam-smart-logistics?foo=1",
+        "/v1/mous/mou-huawei-tiong-nam-smart-logistics?format=xml",
+        "/v1/mous/mou-huawei-tiong-nam-smart-logistics?format=json",
         "/v1?x=1",
         "/health?x=1",
         "/ready?x=1",
@@ -79,6 +79,11 @@ def test_parameters_are_rejected_where_none_are_taken(client: TestClient, url: s
     name = url.split("?")[1].split("=")[0]
     body = problem(client.get(url), 422, name)
     assert "takes no query parameters" in message(body, name)
+
+
+def test_a_detail_names_the_parameters_it_takes(client: TestClient) -> None:
+    body = problem(client.get(f"/v1/pledges/{PLEDGE}?foo=1"), 422, "foo")
+    assert message(body, "foo") == "unknown parameter; this endpoint takes as_of"
 
 
 def test_an_unknown_parameter_is_answered_before_revalidation(client: TestClient) -> None:

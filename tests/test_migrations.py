@@ -51,6 +51,11 @@ LOSSY_DOWNGRADES: dict[str, tuple[set[str], str]] = {
         "revision 3 has no people, figures, several pledgers, `other` kind, `host` role or currencies"
         " beyond USD: their rows and citations go, a pledge keeps its first pledger, a witness their name",
     ),
+    "0005": (
+        {"timeline_events", "timeline_countries", "timeline_organizations", "timeline_sources"},
+        "the timeline is derived: revision 4 has none, and the next load rebuilds it; a pledge status"
+        " of section 5 becomes the nearest of revision 4 (none in the seeds)",
+    ),
 }
 ANSWERS = [
     "/v1",
@@ -59,7 +64,9 @@ ANSWERS = [
     "/v1/organizations?limit=500&facets=country,kind",
     "/v1/mous?limit=500&facets=country,party,year",
     "/v1/pledges?limit=500&facets=metric,unit,status,organization,country,year",
-    "/v1/pledges/summary?group_by=metric",
+    "/v1/pledges/summary?group_by=metric&as_of=2026-12-06",
+    "/v1/pledges?limit=500&as_of=2030-01-01&overdue=true",
+    "/v1/timeline?limit=500&facets=event,type,country,year",
     "/v1/sources?limit=500",
     "/v1/search?q=huawei",
     "/v1/search?q=data*&type=initiative",
@@ -226,3 +233,33 @@ def test_each_step_keeps_the_data(empty_db: Database, down: str, revision: str) 
     if not losses:
         assert table_contents(empty_db.writer_url) == contents
         assert _answers(empty_db) == answers
+
+
+def test_pledge_statuses_follow_the_vocabulary_of_each_revision(empty_db: Database) -> None:
+    """0005 gives pledges the statuses of section 5: `active` becomes `in_progress` and `completed`
+    `fulfilled`; its downgrade maps each back to the nearest of revision 4."""
+    config = alembic_config(url=empty_db.writer_url)
+    load(empty_db.writer_url, SEEDS)
+    engine = create_engine(empty_db.writer_url)
+    first, second = "skyvast-3000-gpus-by-2026", "alibaba-cloud-us1bn-apac"
+
+    def set_statuses(values: dict[str, str]) -> None:
+        with engine.begin() as conn:
+            for pledge, status in values.items():
+                conn.exec_driver_sql(f"UPDATE pledges SET status = '{status}' WHERE id = '{pledge}'")
+
+    def statuses() -> dict[str, str]:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(f"SELECT id, status FROM pledges WHERE id IN ('{first}', '{second}')")
+            return dict(rows.all())
+
+    try:
+        command.downgrade(config, "0004")
+        set_statuses({first: "active", second: "completed"})
+        command.upgrade(config, "head")
+        assert statuses() == {first: "in_progress", second: "fulfilled"}
+        set_statuses({first: "partly_fulfilled", second: "lapsed"})
+        command.downgrade(config, "0004")
+        assert statuses() == {first: "active", second: "unknown"}
+    finally:
+        engine.dispose()

@@ -104,7 +104,7 @@ def test_overdue_defaults_to_today_in_utc(api: TestClient) -> None:
     items = {i["id"]: i["overdue"] for i in get(api, "/v1/pledges?limit=500")["items"]}
     dated = {i["id"]: i["overdue"] for i in get(api, f"/v1/pledges?limit=500&as_of={day}")["items"]}
     assert items == dated
-    assert get(api, f"/v1/pledges/summary?group_by=metric")["as_of"] == day
+    assert get(api, "/v1/pledges/summary?group_by=metric")["as_of"] == day
 
 
 def test_overdue_combines_with_other_filters(api: TestClient) -> None:

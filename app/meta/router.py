@@ -62,7 +62,12 @@ async def index(snap: SnapshotDep, derived: DerivedDep) -> Response:
         },
     )
     links = {name: f"/v1/{name}" for name in COLLECTIONS}
-    links |= {"pledge_summary": "/v1/pledges/summary", "search": "/v1/search", "docs": "/docs"}
+    links |= {
+        "pledge_summary": "/v1/pledges/summary",
+        "timeline": "/v1/timeline",
+        "search": "/v1/search",
+        "docs": "/docs",
+    }
     body = {"version": snap.version, "loaded_at": loaded_at, "counts": counts, "links": links}
     return json_response(snap, body)
 

@@ -9,7 +9,9 @@ from app.models.enums import Precision, RecordType, TimelineEvent
 
 
 class TimelineItem(BaseModel):
-    date: dt.date = Field(description="The first day of the period the article names.", examples=["2025-04-10"])
+    date: dt.date = Field(
+        description="The first day of the period the article names.", examples=["2025-04-10"]
+    )
     precision: Precision = Field(description="How much of the date is known: day, month or year.")
     event: TimelineEvent
     type: RecordType = Field(description="The type of the record the event belongs to.")
