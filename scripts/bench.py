@@ -51,7 +51,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench-data"
-SHAPES = ["list", "record", "deep", "search", "facets"]
+SHAPES = ["list", "record", "deep", "search", "facets", "figures", "timeline"]
+# Shapes that are a page of a list filtered by a value and a country, compared row for row.
+PAGES = ("list", "deep", "figures", "timeline")
 SERVERS = ["ours", "datasette", "ceiling"]
 PAGE = 50
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -92,6 +94,10 @@ async def ceiling(scope: dict[str, Any], receive: Callable[..., Any], send: Call
     path, query = scope["path"], scope["query_string"]
     if path == "/v1/search":
         shape = "search"
+    elif path == "/v1/figures":
+        shape = "figures"
+    elif path == "/v1/timeline":
+        shape = "timeline"
     elif path.startswith("/v1/initiatives/"):
         shape = "record"
     elif b"cursor=" in query:
@@ -250,9 +256,12 @@ def database(initiatives: int, seed: int) -> Path:
     return path
 
 
-def country_where(countries: list[str]) -> str:
+def country_where(
+    countries: list[str], link: str = "initiative_countries", key: str = "initiative_id"
+) -> str:
+    """Datasette's `_where` for records with a country among `countries` in their link table."""
     quoted = ", ".join(f"'{c}'" for c in countries)
-    return f"id in (select initiative_id from initiative_countries where country in ({quoted}))"
+    return f"id in (select {key} from {link} where country in ({quoted}))"
 
 
 @dataclass
@@ -448,6 +457,38 @@ def build_paths(
         )
     paths.ours["facets"], paths.datasette["facets"] = ours_facets, ds_facets
     paths.notes["facets"] = "datasette: ?_facet=kind&_facet=status on the same filtered table, _nocount=1"
+
+    # 6. figures: a page filtered by metric and country (padded), with the exact total.
+    metrics = [m for (m,) in conn.execute("SELECT DISTINCT metric FROM figures ORDER BY metric")]
+    used = set()
+    ours_figures, ds_figures = [], []
+    for _ in range(count):
+        m, cs = rng.choice(metrics), padded(rng, rng.choice(COUNTRIES), absent, used)
+        ours_figures.append(f"/v1/figures?metric={m}{q(cs)}&limit={PAGE}")
+        where = country_where(cs, "figure_countries", "figure_id")
+        rows = [("_size", str(PAGE)), ("_nocount", "1"), ("_shape", "objects")]
+        ds_figures.append(ds_table("figures", [("metric", m), ("_where", where), *rows]))
+    paths.ours["figures"], paths.datasette["figures"] = ours_figures, ds_figures
+    paths.notes["figures"] = (
+        "figures of a metric in a country, 50 rows; datasette: figures?metric=..&_where=id in (select"
+        " figure_id from figure_countries ..)&_nocount=1 (ours embeds names and countries, and counts)"
+    )
+
+    # 7. timeline: events of one kind in a country (padded), in date order, with the exact total.
+    events = [e for (e,) in conn.execute("SELECT DISTINCT event FROM timeline_events ORDER BY event")]
+    used = set()
+    ours_timeline, ds_timeline = [], []
+    for _ in range(count):
+        e, cs = rng.choice(events), padded(rng, rng.choice(COUNTRIES), absent, used)
+        ours_timeline.append(f"/v1/timeline?event={e}{q(cs)}&limit={PAGE}")
+        where = country_where(cs, "timeline_countries", "event_id")
+        rows = [("_size", str(PAGE)), ("_nocount", "1"), ("_shape", "objects")]
+        ds_timeline.append(ds_table("timeline_events", [("event", e), ("_where", where), *rows]))
+    paths.ours["timeline"], paths.datasette["timeline"] = ours_timeline, ds_timeline
+    paths.notes["timeline"] = (
+        "events of one kind in a country, 50 in date order; datasette: timeline_events?event=..&_where=id"
+        " in (select event_id from timeline_countries ..)&_nocount=1 (its primary key is the order)"
+    )
     conn.close()
     return paths
 
@@ -461,10 +502,14 @@ def check_shape(shape: str, ours: Server, ds: Server, ceiling_srv: Server | None
     path_o, path_d = paths.ours[shape][0], paths.datasette[shape][0]
     o = fetch_json(ours, path_o)
     d = fetch_json(ds, path_d)
-    if shape in ("list", "deep"):
+    if shape in PAGES:
         assert isinstance(o.get("items"), list) and "total" in o, f"ours {shape}: {str(o)[:200]}"
         assert o["items"], f"ours {shape} returned no rows for {path_o}"
-        ours_ids, ds_ids = [i["id"] for i in o["items"]], [r["id"] for r in d["rows"]]
+        if shape == "timeline":  # an event: its record and what happened
+            ours_ids = [(i["type"], i["id"], i["event"]) for i in o["items"]]
+            ds_ids = [(r["type"], r["record_id"], r["event"]) for r in d["rows"]]
+        else:
+            ours_ids, ds_ids = [i["id"] for i in o["items"]], [r["id"] for r in d["rows"]]
         same = ours_ids == ds_ids
         detail = f"{len(ours_ids)} rows, total {o['total']}"
     elif shape == "record":
