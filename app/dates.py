@@ -13,6 +13,12 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
+def utc(value: datetime | str) -> datetime:
+    """A time the loader wrote in UTC, as read back (SQLite keeps text and no zone)."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class PartialDate(NamedTuple):
     """A date known to a day, a month or a year; `value` is the first day of that period."""
 

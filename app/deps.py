@@ -159,6 +159,12 @@ async def list_snapshot(request: Request, settings: SettingsDep) -> AsyncIterato
         yield snap
 
 
+async def feed_snapshot(request: Request, settings: SettingsDep) -> AsyncIterator[Snapshot]:
+    """The snapshot of a feed (`/v1/changes.atom`): its path names its one representation."""
+    async with _snapshot(request, settings, Format.json) as snap:
+        yield snap
+
+
 def not_modified_response(exc: NotModified) -> Response:
     return Response(status_code=304, headers=exc.headers)
 

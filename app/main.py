@@ -20,6 +20,7 @@ from app.deps import NotModified, not_modified_response
 from app.docs import install_docs
 from app.figures import service as figures
 from app.figures.router import router as figures_router
+from app.history.router import router as history_router
 from app.initiatives import service as initiatives
 from app.initiatives.router import router as initiatives_router
 from app.meta.router import router as meta_router
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         figures_router,
         sources_router,
         timeline_router,
+        history_router,
         search_router,
     ):
         app.include_router(router)

@@ -160,6 +160,30 @@ class ListQuery(Filtered):
     ] = None
 
 
+# Versions are integers of the database (32 bits): a larger number is a 422, never an overflow.
+LATEST_POSSIBLE = 2**31 - 1
+
+
+def version_number(least: int, description: str) -> Any:
+    """A dataset version as a parameter: `Annotated[int | None, version_number(1, "...")]`."""
+    return Field(ge=least, le=LATEST_POSSIBLE, description=description, examples=[1])
+
+
+class Versioned(BaseModel):
+    """What every record's detail takes: the version to show it as it stood at."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    as_of_version: Annotated[
+        int | None,
+        version_number(
+            1,
+            "The record as it stood at this dataset version (see /v1/versions): 404 if it did not"
+            " exist then. Default: as it is now.",
+        ),
+    ] = None
+
+
 def id_param(noun: str, example: str) -> Any:
     """The path parameter of a record's id: `Annotated[str, id_param("Pledge", "some-id")]`,
     checked as RecordId is, with a message that says what ids look like."""

@@ -34,10 +34,17 @@ class ProblemError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
+        self.headers = headers
 
     @classmethod
     def slug(cls) -> str:
@@ -95,6 +102,22 @@ class NotFound(ProblemError):
 
     status = 404
     title = "Not found"
+
+
+class Renamed(ProblemError):
+    """The record's id was changed in the seeds (`renamed_from`): `Location` names its id now,
+    with the same query. Clients that follow redirects never see this."""
+
+    status = 308
+    title = "Renamed"
+
+
+class Gone(ProblemError):
+    """The record was deleted from the dataset; the detail names the version that deleted it,
+    and `?as_of_version=` with an earlier version shows it as it stood."""
+
+    status = 410
+    title = "Gone"
 
 
 class MethodNotAllowed(ProblemError):
@@ -220,7 +243,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> Response:
-        headers = {"Retry-After": "5"} if exc.status == 503 else None
+        headers = {"Retry-After": "5"} if exc.status == 503 else exc.headers
+        if isinstance(exc, Renamed) and headers and request.url.query:  # the same query, at the new id
+            headers = {**headers, "Location": f"{headers['Location']}?{request.url.query}"}
         return problem_response(
             exc.status,
             exc.title,

@@ -1,6 +1,6 @@
 """Response pieces several resources embed."""
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -43,7 +43,25 @@ class CitationOut(BaseModel):
     )
 
 
-class Provenanced(BaseModel):
+class Seen(BaseModel):
+    """A dataset version and when it was loaded."""
+
+    version: int = Field(examples=[1])
+    loaded_at: datetime
+
+
+class Historied(BaseModel):
+    """What every detail carries from history (CONTRACT.md section 6)."""
+
+    first_seen: Seen | None = Field(
+        description="The version whose load first recorded the record (null: none recorded it yet)."
+    )
+    last_changed: Seen | None = Field(
+        description="The last version that changed the record's JSON, its own fields or a record it embeds."
+    )
+
+
+class Provenanced(Historied):
     """What every detail carries: the quotes behind the record and the reasons for what none states."""
 
     citations: list[CitationOut]

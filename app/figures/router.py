@@ -5,20 +5,30 @@ from starlette.responses import Response
 
 from app.common.exports import add_exports
 from app.common.listing import ListingDep, run_list
-from app.common.params import found, id_param
+from app.common.params import Versioned, id_param
 from app.common.responses import json_response
 from app.deps import SnapshotDep
 from app.figures import service
 from app.figures.query import FigureQuery
 from app.figures.schemas import FigureDetail, FigureList
+from app.history.served import served
+from app.models.enums import ResourceType
 
 router = APIRouter(prefix="/v1/figures", tags=["figures"])
 
 
 async def figure(
-    snap: SnapshotDep, figure_id: Annotated[str, id_param("Figure", "huawei-cloud-regions-asean")]
+    snap: SnapshotDep,
+    figure_id: Annotated[str, id_param("Figure", "huawei-cloud-regions-asean")],
+    params: Annotated[Versioned, Query()],
 ) -> dict[str, Any]:
-    return found(service.detail(snap.conn, figure_id), "figure", figure_id)
+    return served(
+        snap,
+        ResourceType.figure,
+        figure_id,
+        params.as_of_version,
+        lambda: service.detail(snap.conn, figure_id),
+    )
 
 
 @router.get("", response_model=FigureList, summary="List figures")

@@ -5,12 +5,14 @@ from starlette.responses import Response
 
 from app.common.exports import add_exports
 from app.common.listing import ListingDep, run_list
-from app.common.params import found, id_param
+from app.common.params import Versioned, id_param
 from app.common.responses import json_response
 from app.deps import SnapshotDep
+from app.history.served import served
 from app.initiatives import service
 from app.initiatives.query import InitiativeQuery
 from app.initiatives.schemas import InitiativeDetail, InitiativeList
+from app.models.enums import ResourceType
 
 router = APIRouter(prefix="/v1/initiatives", tags=["initiatives"])
 
@@ -18,8 +20,15 @@ router = APIRouter(prefix="/v1/initiatives", tags=["initiatives"])
 async def initiative(
     snap: SnapshotDep,
     initiative_id: Annotated[str, id_param("Initiative", "huawei-malaysia-ai-talent-programme")],
+    params: Annotated[Versioned, Query()],
 ) -> dict[str, Any]:
-    return found(service.detail(snap.conn, initiative_id), "initiative", initiative_id)
+    return served(
+        snap,
+        ResourceType.initiative,
+        initiative_id,
+        params.as_of_version,
+        lambda: service.detail(snap.conn, initiative_id),
+    )
 
 
 @router.get("", response_model=InitiativeList, summary="List initiatives")

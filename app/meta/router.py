@@ -1,6 +1,6 @@
 """The dataset's front page, liveness and readiness."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import orjson
 from fastapi import APIRouter, Request
@@ -13,6 +13,7 @@ from app.common.params import Format
 from app.common.problems import ServiceUnavailable
 from app.common.responses import json_response
 from app.common.version import dataset_version
+from app.dates import utc
 from app.deps import CountsDep, DerivedDep, SnapshotDep, connection
 from app.models import Dataset, tables
 
@@ -51,8 +52,7 @@ class Readiness(Health):
 async def index(snap: SnapshotDep, derived: DerivedDep) -> Response:
     """What the dataset holds now, and where each collection lives."""
     loaded_at = snap.conn.execute(select(Dataset.loaded_at).where(Dataset.id == 1)).scalar()
-    if loaded_at is not None and loaded_at.tzinfo is None:
-        loaded_at = loaded_at.replace(tzinfo=UTC)  # SQLite keeps no zone; the loader writes UTC
+    loaded_at = None if loaded_at is None else utc(loaded_at)
     counts = derived.get(  # whole-table counts: once per version
         snap.version,
         ("front page counts",),
@@ -65,6 +65,8 @@ async def index(snap: SnapshotDep, derived: DerivedDep) -> Response:
     links |= {
         "pledge_summary": "/v1/pledges/summary",
         "timeline": "/v1/timeline",
+        "versions": "/v1/versions",
+        "changes": "/v1/changes",
         "search": "/v1/search",
         "docs": "/docs",
     }

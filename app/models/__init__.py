@@ -4,6 +4,7 @@ from app.models.base import Base
 from app.models.citation import Citation, Inference
 from app.models.dataset import Dataset, SearchDocument
 from app.models.figure import Figure, FigureCountry
+from app.models.history import Change, Rename, Version
 from app.models.initiative import Initiative, InitiativeCountry, InitiativeSector, Milestone, Participant
 from app.models.mou import Mou, MouParty, MouWitness
 from app.models.organization import Organization, OrganizationAlias
@@ -14,6 +15,7 @@ from app.models.timeline import TimelineCountry, TimelineEntry, TimelineOrganiza
 
 __all__ = [
     "Base",
+    "Change",
     "Citation",
     "Dataset",
     "Figure",
@@ -35,10 +37,12 @@ __all__ = [
     "PledgeCountry",
     "PledgePledger",
     "Position",
+    "Rename",
     "SearchDocument",
     "Source",
     "TimelineCountry",
     "TimelineEntry",
     "TimelineOrganization",
     "TimelineSource",
+    "Version",
 ]

@@ -192,6 +192,26 @@ class RecordType(StrEnum):
     source = "source"
 
 
+class ResourceType(StrEnum):
+    """The resources of the records: the types of search results and of changes."""
+
+    initiative = "initiative"
+    organization = "organization"
+    person = "person"
+    mou = "mou"
+    pledge = "pledge"
+    figure = "figure"
+    source = "source"
+
+
+class ChangeOp(StrEnum):
+    """What a version did to a record (CONTRACT.md section 6)."""
+
+    added = "added"
+    modified = "modified"
+    deleted = "deleted"
+
+
 # A metric's unit is fixed (money: any currency), so that sums never add people to dollars.
 UNIT_OF_METRIC: dict[Metric, Unit | None] = {
     Metric.people_trained: Unit.people,

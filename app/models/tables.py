@@ -6,6 +6,7 @@ from app.models.base import Base
 from app.models.citation import Citation, Inference
 from app.models.dataset import Dataset, SearchDocument
 from app.models.figure import Figure, FigureCountry
+from app.models.history import Change, Rename, Version
 from app.models.initiative import Initiative, InitiativeCountry, InitiativeSector, Milestone, Participant
 from app.models.mou import Mou, MouParty, MouWitness
 from app.models.organization import Organization, OrganizationAlias
@@ -49,3 +50,6 @@ timeline = table_of(TimelineEntry)
 timeline_countries = table_of(TimelineCountry)
 timeline_organizations = table_of(TimelineOrganization)
 timeline_sources = table_of(TimelineSource)
+versions = table_of(Version)
+changes = table_of(Change)
+renames = table_of(Rename)

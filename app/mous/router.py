@@ -5,9 +5,11 @@ from starlette.responses import Response
 
 from app.common.exports import add_exports
 from app.common.listing import ListingDep, run_list
-from app.common.params import found, id_param
+from app.common.params import Versioned, id_param
 from app.common.responses import json_response
 from app.deps import SnapshotDep
+from app.history.served import served
+from app.models.enums import ResourceType
 from app.mous import service
 from app.mous.query import MouQuery
 from app.mous.schemas import MouDetail, MouList
@@ -16,9 +18,13 @@ router = APIRouter(prefix="/v1/mous", tags=["mous"])
 
 
 async def mou(
-    snap: SnapshotDep, mou_id: Annotated[str, id_param("MoU", "mou-huawei-tiong-nam-smart-logistics")]
+    snap: SnapshotDep,
+    mou_id: Annotated[str, id_param("MoU", "mou-huawei-tiong-nam-smart-logistics")],
+    params: Annotated[Versioned, Query()],
 ) -> dict[str, Any]:
-    return found(service.detail(snap.conn, mou_id), "mou", mou_id)
+    return served(
+        snap, ResourceType.mou, mou_id, params.as_of_version, lambda: service.detail(snap.conn, mou_id)
+    )
 
 
 @router.get("", response_model=MouList, summary="List MoUs")

@@ -5,9 +5,11 @@ from starlette.responses import Response
 
 from app.common.exports import add_exports
 from app.common.listing import ListingDep, run_list
-from app.common.params import found, id_param
+from app.common.params import Versioned, found, id_param
 from app.common.responses import json_response
 from app.deps import SnapshotDep
+from app.history.served import served
+from app.models.enums import ResourceType
 from app.organizations import service
 from app.organizations.query import OrganizationQuery
 from app.organizations.schemas import OrganizationDetail, OrganizationList, PartnerList
@@ -16,8 +18,18 @@ router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
 OrganizationId = Annotated[str, id_param("Organization", "huawei-malaysia")]
 
 
-async def organization(snap: SnapshotDep, organization_id: OrganizationId) -> dict[str, Any]:
-    return found(service.detail(snap.conn, organization_id), "organization", organization_id)
+async def organization(
+    snap: SnapshotDep,
+    organization_id: OrganizationId,
+    params: Annotated[Versioned, Query()],
+) -> dict[str, Any]:
+    return served(
+        snap,
+        ResourceType.organization,
+        organization_id,
+        params.as_of_version,
+        lambda: service.detail(snap.conn, organization_id),
+    )
 
 
 async def partners(snap: SnapshotDep, organization_id: OrganizationId) -> dict[str, Any]:

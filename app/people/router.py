@@ -5,9 +5,11 @@ from starlette.responses import Response
 
 from app.common.exports import add_exports
 from app.common.listing import ListingDep, run_list
-from app.common.params import found, id_param
+from app.common.params import Versioned, id_param
 from app.common.responses import json_response
 from app.deps import SnapshotDep
+from app.history.served import served
+from app.models.enums import ResourceType
 from app.people import service
 from app.people.query import PersonQuery
 from app.people.schemas import PersonDetail, PersonList
@@ -16,9 +18,17 @@ router = APIRouter(prefix="/v1/people", tags=["people"])
 
 
 async def person(
-    snap: SnapshotDep, person_id: Annotated[str, id_param("Person", "gobind-singh-deo")]
+    snap: SnapshotDep,
+    person_id: Annotated[str, id_param("Person", "gobind-singh-deo")],
+    params: Annotated[Versioned, Query()],
 ) -> dict[str, Any]:
-    return found(service.detail(snap.conn, person_id), "person", person_id)
+    return served(
+        snap,
+        ResourceType.person,
+        person_id,
+        params.as_of_version,
+        lambda: service.detail(snap.conn, person_id),
+    )
 
 
 @router.get("", response_model=PersonList, summary="List people")

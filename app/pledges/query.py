@@ -9,7 +9,7 @@ from sqlalchemy import Connection, not_
 
 from app.common.conditions import Condition
 from app.common.filters import AtLeast, AtMost, DateFrom, DateTo, Filter, Given, Linked, Refs, Values
-from app.common.params import CountryCode, DateParam, DayParam, Filtered, ListQuery, RecordId
+from app.common.params import CountryCode, DateParam, DayParam, Filtered, ListQuery, RecordId, Versioned
 from app.common.sorting import SortField
 from app.common.vocabulary import AnyCase
 from app.dates import today
@@ -55,6 +55,10 @@ class Dated(BaseModel):
         ),
         ReferenceDay(),
     ] = None
+
+
+class PledgeDetailQuery(Versioned, Dated):
+    """A pledge's detail: at a version, and with `overdue` at a day."""
 
 
 class PledgeFilters(Filtered, Dated):

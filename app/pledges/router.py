@@ -6,11 +6,13 @@ from starlette.responses import Response
 
 from app.common.exports import add_exports
 from app.common.listing import ListingDep, run_list
-from app.common.params import found, id_param
+from app.common.params import id_param
 from app.common.responses import json_response
 from app.deps import SnapshotDep
+from app.history.served import served
+from app.models.enums import ResourceType
 from app.pledges import lifecycle, service
-from app.pledges.query import Dated, PledgeQuery, SummaryQuery
+from app.pledges.query import PledgeDetailQuery, PledgeQuery, SummaryQuery
 from app.pledges.schemas import PledgeDetail, PledgeList, Summary
 
 router = APIRouter(prefix="/v1/pledges", tags=["pledges"])
@@ -19,10 +21,16 @@ router = APIRouter(prefix="/v1/pledges", tags=["pledges"])
 async def pledge(
     snap: SnapshotDep,
     pledge_id: Annotated[str, id_param("Pledge", "huawei-malaysia-30000-ai-professionals")],
-    params: Annotated[Dated, Query()],
+    params: Annotated[PledgeDetailQuery, Query()],
 ) -> dict[str, Any]:
     given = {"as_of": date.fromisoformat(params.as_of)} if params.as_of else {}
-    return found(service.detail(snap.conn, pledge_id, given), "pledge", pledge_id)
+    return served(
+        snap,
+        ResourceType.pledge,
+        pledge_id,
+        params.as_of_version,
+        lambda: service.detail(snap.conn, pledge_id, given),
+    )
 
 
 @router.get("", response_model=PledgeList, summary="List pledges")

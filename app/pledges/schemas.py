@@ -68,6 +68,10 @@ class PledgeDetail(PledgeOut, Provenanced):
     pledger_organizations: list[OrganizationBrief]
     initiative: RecordBrief | None
     figures: list[FigureBrief] = Field(description="Figures that report progress towards the pledge.")
+    overdue: bool | None = Field(  # type: ignore[assignment]
+        description="As in the list, at `as_of`; null with `as_of_version`, which shows the pledge as"
+        " it was recorded, not as it stands at a day."
+    )
 
 
 class SummaryGroup(BaseModel):

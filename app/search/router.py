@@ -2,7 +2,6 @@
 
 import base64
 import binascii
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -15,20 +14,11 @@ from app.common.problems import BadCursor
 from app.common.responses import json_response
 from app.common.vocabulary import AnyCase
 from app.deps import DerivedDep, SnapshotDep
+from app.models.enums import ResourceType
 from app.search.engine import count_matches, search
 from app.search.query import parse_query
 
 router = APIRouter(tags=["search"])
-
-
-class ResourceType(StrEnum):
-    initiative = "initiative"
-    organization = "organization"
-    person = "person"
-    mou = "mou"
-    pledge = "pledge"
-    figure = "figure"
-    source = "source"
 
 
 class SearchQuery(BaseModel):

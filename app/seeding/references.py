@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable
 
 from app.seeding.schema import CitationItem, SourcedCitation
-from app.seeding.seedset import SeedError, SeedSet, citation_error, record_error
+from app.seeding.seedset import SeedError, SeedSet, citation_error, record_error, records
 
 
 def cross_check(s: SeedSet) -> list[SeedError]:
@@ -79,10 +79,27 @@ def cross_check(s: SeedSet) -> list[SeedError]:
         if cit.speaker is not None and cit.speaker not in known["people"]:
             errors.append(citation_error(s, source_id, pos, "speaker", f"unknown person {cit.speaker!r}"))
 
+    errors += _renames(s, known)
     parents = {org.id: org.parent for org in s.organizations}
     errors += _cycles(s, "organizations", "parent", parents.get, parents)
     part_of = {ini.id: ini.part_of for _, ini in s.initiatives}
     errors += _cycles(s, "initiatives", "part_of", part_of.get, part_of)
+    return errors
+
+
+def _renames(s: SeedSet, known: dict[str, set[str]]) -> list[SeedError]:
+    """An old id names one record of its kind, and no record has it now."""
+    errors: list[SeedError] = []
+    claimed: dict[tuple[str, str], str] = {}
+    for kind, record in records(s):
+        for i, old in enumerate(record.renamed_from):
+            where = f"renamed_from[{i}]"
+            if old in known[kind]:
+                errors.append(record_error(s, kind, record.id, where, f"{old!r} is the id of a record today"))
+            elif (kind, old) in claimed:
+                message = f"{old!r} is also renamed to {claimed[(kind, old)]!r}"
+                errors.append(record_error(s, kind, record.id, where, message))
+            claimed[(kind, old)] = record.id
     return errors
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from app.dates import PartialDate
 from app.search_text import stems
 from app.seeding.schema import CITED, CitationItem
-from app.seeding.seedset import SeedSet
+from app.seeding.seedset import RESOURCE_OF, SeedSet, records
 
 Row = dict[str, Any]
 
@@ -242,6 +242,11 @@ def build_rows(s: SeedSet) -> dict[str, list[Row]]:
         docs.append(_doc("figure", f.id, title, body))
     for src in s.sources:
         docs.append(_doc("source", src.id, src.title, _lines(src.title, src.publisher)))
+    for kind, record in records(s):
+        resource = RESOURCE_OF[kind]
+        rows["renames"] += [
+            {"resource": resource, "old_id": old, "new_id": record.id} for old in record.renamed_from
+        ]
     return rows
 
 
@@ -279,4 +284,5 @@ TABLE_ORDER = [
     "citations",
     "inferences",
     "search_documents",
+    "renames",
 ]

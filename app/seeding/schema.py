@@ -113,7 +113,14 @@ Citations = Annotated[list[CitationItem], Field(min_length=1)]
 Inferred = dict[FieldName, Text]
 
 
-class Provenance(Strict):
+class Renamable(Strict):
+    """A record's id and `renamed_from`, the ids it had before: each answers with a redirect to it."""
+
+    id: Slug
+    renamed_from: Annotated[list[Slug], AfterValidator(_unique)] = []
+
+
+class Provenance(Renamable):
     """What every record carries: the quotes behind it and the reasons for what no quote states."""
 
     inferred: Inferred = {}
@@ -138,7 +145,6 @@ class Placed(Strict):
 
 
 class OrganizationSeed(Provenance):
-    id: Slug
     name: Line
     kind: OrganizationKind
     country: Country | None = None
@@ -154,7 +160,6 @@ class PositionSeed(Strict):
 
 
 class PersonSeed(Provenance):
-    id: Slug
     name: Line
     aliases: Annotated[list[Line], AfterValidator(_unique)] = []
     positions: list[PositionSeed] = []
@@ -167,8 +172,7 @@ class DatelineSeed(Strict):
     on: SeedDate | None = None
 
 
-class SourceSeed(Strict):
-    id: Slug
+class SourceSeed(Renamable):
     title: Line
     publisher: Line | None = None
     published_on: SeedDate | None = None
@@ -190,7 +194,6 @@ class MilestoneSeed(Strict):
 
 
 class InitiativeSeed(Placed, Provenance):
-    id: Slug
     name: Line
     kind: InitiativeKind
     status: Status
@@ -219,7 +222,6 @@ class InitiativeSeed(Placed, Provenance):
 
 
 class MouSeed(Provenance):
-    id: Slug
     title: Line
     signed_on: SeedDate | None = None
     place: Line | None = None
@@ -253,7 +255,6 @@ class Amount(Strict):
 
 
 class PledgeSeed(Placed, Amount, Provenance):
-    id: Slug
     pledgers: Annotated[list[Slug], Field(min_length=1), AfterValidator(_unique)]
     initiative: Slug | None = None
     audience: Line | None = None
@@ -273,7 +274,6 @@ class PledgeSeed(Placed, Amount, Provenance):
 
 
 class FigureSeed(Placed, Amount, Provenance):
-    id: Slug
     organization: Slug | None = None
     initiative: Slug | None = None
     as_of: SeedDate | None = None

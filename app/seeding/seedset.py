@@ -1,5 +1,6 @@
 """What the loader read from the seed directory, and the errors it found."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from app.seeding.schema import (
@@ -10,6 +11,7 @@ from app.seeding.schema import (
     OrganizationSeed,
     PersonSeed,
     PledgeSeed,
+    Renamable,
     SourceSeed,
 )
 
@@ -51,6 +53,27 @@ class SeedSet:
     citations: list[tuple[str, int, CitationSeed]] = field(default_factory=list)
     # (file, record kind, record id) of each record, for error messages
     origins: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
+
+
+# The kinds of records (as the seeds and the tables name them) and the resource of each.
+RESOURCE_OF = {
+    "sources": "source",
+    "organizations": "organization",
+    "people": "person",
+    "initiatives": "initiative",
+    "mous": "mou",
+    "pledges": "pledge",
+    "figures": "figure",
+}
+
+
+def records(s: SeedSet) -> Iterator[tuple[str, Renamable]]:
+    """Every record with its kind."""
+    yield from (("sources", src) for src in s.sources)
+    yield from (("organizations", org) for org in s.organizations)
+    yield from (("people", person) for person in s.people)
+    for kind in ("initiatives", "mous", "pledges", "figures"):
+        yield from ((kind, record) for _, record in getattr(s, kind))
 
 
 class SeedValidationError(Exception):

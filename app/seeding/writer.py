@@ -6,6 +6,8 @@ from typing import Any
 
 from sqlalchemy import BindParameter, Connection, Table, and_, bindparam, select, text
 
+from app.history import record as history
+from app.history.record import ChangeRow
 from app.models import Base
 from app.search_text import tsvector
 from app.seeding.rows import SUBJECT_COLUMNS, TABLE_ORDER, Row
@@ -35,6 +37,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "citations": ("source_id", *SUBJECT_COLUMNS, "quote"),
     "inferences": ("resource", "record_id", "field"),
     "search_documents": ("resource", "record_id"),
+    "renames": ("resource", "old_id"),
 }
 SURROGATE = {"citations": "id", "search_documents": "id"}
 
@@ -88,14 +91,25 @@ def read_rows(conn: Connection) -> dict[str, list[Row]]:
     }
 
 
-def apply_rows(conn: Connection, desired: dict[str, list[Row]]) -> dict[str, Counts]:
-    """Write the difference between the tables and `desired`; return counts per table."""
+@dataclass
+class Applied:
+    """What a load wrote: rows per table, and the changes it recorded in history."""
+
+    counts: dict[str, Counts]
+    changes: list[ChangeRow]
+
+
+def apply_rows(conn: Connection, desired: dict[str, list[Row]], *, digest: str | None = None) -> Applied:
+    """Write the difference between the tables and `desired`, and the changes this makes to
+    the records' JSON in history, under a new version if anything changed (`digest` names the
+    seed files it came from)."""
     tables = Base.metadata.tables
     counts = {name: Counts() for name in TABLE_ORDER}
     current = read_rows(conn)
     existing = {name: {_key(r, KEYS[name]): r for r in current[name]} for name in TABLE_ORDER}
     wanted = {name: {_key(r, KEYS[name]): r for r in desired[name]} for name in TABLE_ORDER}
 
+    park_unique(conn, existing, wanted)
     # Inserts and updates, parents before children.
     for name in TABLE_ORDER:
         table, keys = tables[name], KEYS[name]
@@ -149,10 +163,36 @@ def apply_rows(conn: Connection, desired: dict[str, list[Row]]) -> dict[str, Cou
     if modified or _timeline_missing(conn):
         rebuild_timeline(conn)
         modified = True
-    if modified or not conn.execute(text("SELECT 1 FROM dataset WHERE id = 1")).first():
-        bump_version(conn)
+    changes = history.pending(conn)
+    if modified or changes or not conn.execute(text("SELECT 1 FROM dataset WHERE id = 1")).first():
+        version, loaded_at = bump_version(conn)
+        history.write(conn, version, loaded_at, digest, changes)
         conn.exec_driver_sql("ANALYZE")  # fresh statistics for the query planner
-    return counts
+    return Applied(counts, changes)
+
+
+# Columns unique beyond the key, which a row going away may hold for a row coming in (a source
+# renamed keeps its document): such rows give the value up before anything is written.
+UNIQUE = {"sources": "document"}
+
+
+def park_unique(
+    conn: Connection,
+    existing: dict[str, dict[tuple[Any, ...], Row]],
+    wanted: dict[str, dict[tuple[Any, ...], Row]],
+) -> None:
+    for name, column in UNIQUE.items():
+        table, keys = Base.metadata.tables[name], KEYS[name]
+        leaving = [
+            k
+            for k, row in existing[name].items()
+            if k not in wanted[name] or wanted[name][k][column] != row[column]
+        ]
+        for key in leaving:
+            where = and_(*[table.c[k] == v for k, v in zip(keys, key, strict=True)])
+            parked = f"(leaving) {key[0]}"  # no document name has a space or parentheses
+            conn.execute(table.update().where(where).values({column: parked}))
+            existing[name][key] = {**existing[name][key], column: parked}
 
 
 def _timeline_missing(conn: Connection) -> bool:
@@ -175,13 +215,13 @@ def refresh_search_index(conn: Connection, docs: list[Row]) -> None:
     )
 
 
-def bump_version(conn: Connection) -> int:
-    """Increase the dataset version; every ETag changes with it."""
+def bump_version(conn: Connection) -> tuple[int, datetime]:
+    """Increase the dataset version (every ETag changes with it); the version and its time."""
     dataset = Base.metadata.tables["dataset"]
     now = datetime.now(UTC)
     current = conn.execute(select(dataset.c.version).where(dataset.c.id == 1)).scalar()
     if current is None:
         conn.execute(dataset.insert().values(id=1, version=1, loaded_at=now))
-        return 1
+        return 1, now
     conn.execute(dataset.update().where(dataset.c.id == 1).values(version=current + 1, loaded_at=now))
-    return int(current) + 1
+    return int(current) + 1, now

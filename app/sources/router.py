@@ -5,9 +5,11 @@ from starlette.responses import Response
 
 from app.common.exports import add_exports
 from app.common.listing import ListingDep, run_list
-from app.common.params import found, id_param
+from app.common.params import Versioned, id_param
 from app.common.responses import json_response
 from app.deps import SnapshotDep
+from app.history.served import served
+from app.models.enums import ResourceType
 from app.sources import service
 from app.sources.query import SourceQuery
 from app.sources.schemas import SourceDetail, SourceList
@@ -16,9 +18,17 @@ router = APIRouter(prefix="/v1/sources", tags=["sources"])
 
 
 async def source(
-    snap: SnapshotDep, source_id: Annotated[str, id_param("Source", "bernama-malaysia-china-ai-mous")]
+    snap: SnapshotDep,
+    source_id: Annotated[str, id_param("Source", "bernama-malaysia-china-ai-mous")],
+    params: Annotated[Versioned, Query()],
 ) -> dict[str, Any]:
-    return found(service.detail(snap.conn, source_id), "source", source_id)
+    return served(
+        snap,
+        ResourceType.source,
+        source_id,
+        params.as_of_version,
+        lambda: service.detail(snap.conn, source_id),
+    )
 
 
 @router.get("", response_model=SourceList, summary="List sources")

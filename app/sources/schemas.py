@@ -4,7 +4,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from app.common.schemas import FacetCount
+from app.common.schemas import FacetCount, Historied
 from app.models.enums import Precision
 
 
@@ -39,7 +39,7 @@ class CitingRecord(BaseModel):
     quotes: list[str]
 
 
-class SourceDetail(SourceOut):
+class SourceDetail(SourceOut, Historied):
     organizations: list[CitingRecord]
     people: list[CitingRecord]
     initiatives: list[CitingRecord]

@@ -1,0 +1,1 @@
+"""History (CONTRACT.md section 6): versions, the change feed, records as they stood."""
