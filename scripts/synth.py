@@ -700,6 +700,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),  # fmt: skip
     "inferences": ("resource", "record_id", "field", "reason"),
     "search_documents": ("id", "resource", "record_id", "name", "body", "name_stems", "body_stems"),
+    "renames": ("resource", "old_id", "new_id"),  # none: synthetic ids are never renamed
 }
 
 

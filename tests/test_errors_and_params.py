@@ -66,9 +66,6 @@ def test_every_operation_rejects_an_unknown_parameter(client: TestClient, path: 
 @pytest.mark.parametrize(
     "url",
     [
-        "/v1/mous/mou-huawei-tiong-nam-smart-logistics?foo=1",
-        "/v1/mous/mou-huawei-tiong-nam-smart-logistics?format=xml",
-        "/v1/mous/mou-huawei-tiong-nam-smart-logistics?format=json",
         "/v1?x=1",
         "/health?x=1",
         "/ready?x=1",
@@ -83,7 +80,23 @@ def test_parameters_are_rejected_where_none_are_taken(client: TestClient, url: s
 
 def test_a_detail_names_the_parameters_it_takes(client: TestClient) -> None:
     body = problem(client.get(f"/v1/pledges/{PLEDGE}?foo=1"), 422, "foo")
-    assert message(body, "foo") == "unknown parameter; this endpoint takes as_of"
+    assert message(body, "foo") == "unknown parameter; this endpoint takes as_of, as_of_version"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/mous/mou-huawei-tiong-nam-smart-logistics?foo=1",
+        "/v1/mous/mou-huawei-tiong-nam-smart-logistics?format=xml",
+        "/v1/mous/mou-huawei-tiong-nam-smart-logistics?format=json",
+        "/v1/organizations/huawei?sort=name",
+        "/v1/sources/bernama-malaysia-china-ai-mous?as_of=2025-01-01",
+    ],
+)
+def test_every_other_detail_takes_as_of_version_only(client: TestClient, url: str) -> None:
+    name = url.split("?")[1].split("=")[0]
+    body = problem(client.get(url), 422, name)
+    assert message(body, name) == "unknown parameter; this endpoint takes as_of_version"
 
 
 def test_an_unknown_parameter_is_answered_before_revalidation(client: TestClient) -> None:

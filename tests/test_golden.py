@@ -5,8 +5,9 @@ points to, or a revalidation with `If-None-Match`) to the API over the seeded da
 compares the WHOLE answer with a file taken from the code as it was when the file was written:
 the status, the headers that are part of the contract (see CONTRACT_HEADERS) and the body
 (JSON pretty-printed with sorted keys; CSV and NDJSON exports as the raw text). The only value
-normalized is `/v1`'s `loaded_at` (the time of the load), replaced by a placeholder when it is
-an ISO 8601 timestamp. This is the safety net of refactors that must not change what the API
+normalized is every `loaded_at` (the time of a load: `/v1`'s, and those of a detail's
+`first_seen` and `last_changed`, of versions and of changes), replaced by a placeholder when it
+is an ISO 8601 timestamp. This is the safety net of refactors that must not change what the API
 answers.
 
 Files: tests/golden/both/<case>.txt when SQLite and PostgreSQL answer byte for byte the same
@@ -198,6 +199,13 @@ CASES = [
     Case("pledge_detail_gpus", "/v1/pledges/skyvast-3000-gpus-by-2026?as_of=2026-12-06"),
     Case("source_detail_bernama", "/v1/sources/bernama-malaysia-china-ai-mous"),
     Case("source_detail_singapore", "/v1/sources/huawei-singapore-ai-talent-2020"),
+    # history (one load of the seeds: version 1 adds every record)
+    Case("versions", "/v1/versions"),
+    Case("changes_pledges_page1", "/v1/changes?resource=pledge&limit=2"),
+    Case("changes_pledges_page2", "/v1/changes?resource=pledge&limit=2", then="cursor"),
+    Case("changes_none_since_1", "/v1/changes?since=1"),
+    Case("mou_detail_as_of_version_1", "/v1/mous/mou-huawei-skyvast-sovereign-ai-cloud?as_of_version=1"),
+    Case("error_as_of_future_version", "/v1/figures/huawei-cloud-regions-asean?as_of_version=2"),
     # search
     Case("search_huawei", "/v1/search?q=huawei&limit=5", differs=SEARCH_SCORES),
     Case("search_huawei_page2", "/v1/search?q=huawei&limit=5", then="cursor", differs=SEARCH_SCORES),

@@ -198,7 +198,7 @@ class History:
         return response.json()
 
     def changes(self, since: int = 0) -> list[dict[str, Any]]:
-        response = self.api.get(f"/v1/changes?since={since}&format=ndjson")
+        response = self.api.get(f"/v1/changes.ndjson?since={since}")
         assert response.status_code == 200
         return [orjson.loads(line) for line in response.content.splitlines()]
 
@@ -435,7 +435,7 @@ def test_changes_filters_formats_and_feed(history: History) -> None:
         ),
     ]:
         assert history.get(f"/v1/changes?{query}&limit=500")["items"] == [c for c in everything if keep(c)]
-    csv_text = history.api.get("/v1/changes?format=csv&since=1").text
+    csv_text = history.api.get("/v1/changes.csv?since=1").text
     assert csv_text.splitlines()[0] == "version,loaded_at,resource,id,op,fields,before,after"
     assert len(csv_text.splitlines()) == 1 + len([c for c in everything if c["version"] > 1])
     for bad, parameter in [
@@ -469,7 +469,7 @@ def test_reads_during_loads_see_whole_versions(history: History, tmp_path: Path)
     def poll(base: str) -> None:
         with httpx.Client(base_url=base, timeout=30) as client:
             while not stop.is_set():
-                response = client.get("/v1/changes?format=ndjson")
+                response = client.get("/v1/changes.ndjson")
                 assert response.status_code == 200
                 tag_version = int(response.headers["etag"].split('"')[1].split("-")[0])
                 answers.append((tag_version, [orjson.loads(x) for x in response.content.splitlines()]))

@@ -432,9 +432,13 @@ def test_diff_prints_each_change_and_writes_nothing(
     assert "added organization gamma" in out
     assert "deleted person jane-tan" in out
     assert "modified mou mou-acme-beta" in out
-    assert any(line.startswith("    witnesses: [") and line.endswith("-> null") for line in out)
+    assert any(line.startswith("    witnesses: [") and line.endswith("-> []") for line in out)
     assert "modified figure acme-academy-120-students" in out  # its quote lost its speaker
-    assert out[-1] == "1 added, 1 deleted, 3 modified"
+    # records that embed a changed one change with it: the initiative lists the pledge, the
+    # source the people it quotes
+    assert "modified initiative acme-academy" in out
+    assert "modified source acme-news" in out
+    assert out[-1] == "1 added, 1 deleted, 5 modified"
     assert table_contents(empty_db.writer_url) == before
 
     load(empty_db.writer_url, seeds)

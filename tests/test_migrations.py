@@ -9,6 +9,7 @@ and the API answers as before). A migration whose downgrade cannot keep some col
 (one it adds and the loader fills) names them in ROUND_TRIP_LOSSES with the reason.
 """
 
+import json
 from typing import Any
 
 import pytest
@@ -35,6 +36,7 @@ STEPS = [
 ORDER = [script.revision for script in SCRIPTS.walk_revisions()]  # head first
 # revision -> {table: columns whose values a downgrade to its down revision loses}.
 ROUND_TRIP_LOSSES: dict[str, dict[str, set[str]]] = {}
+HISTORY = {"versions", "changes", "renames"}
 # revision -> (tables whose rows its downgrade may drop or rewrite, why). The step is then checked
 # by what must still hold: the older schema keeps no row the newer did not have, and after the
 # upgrade back a load of the same seeds gives exactly the rows and answers of before.
@@ -55,6 +57,11 @@ LOSSY_DOWNGRADES: dict[str, tuple[set[str], str]] = {
         {"timeline_events", "timeline_countries", "timeline_organizations", "timeline_sources"},
         "the timeline is derived: revision 4 has none, and the next load rebuilds it; a pledge status"
         " of section 5 becomes the nearest of revision 4 (none in the seeds)",
+    ),
+    "0006": (
+        HISTORY,
+        "revision 5 keeps no history: the versions and changes go, and the next load records every"
+        " record as added again, under a new version",
     ),
 }
 ANSWERS = [
@@ -134,16 +141,26 @@ def _columns(rows: Rows, *, losing: dict[str, set[str]] | None = None) -> dict[s
     return {table: set(found[0] if found else ()) - losing.get(table, set()) for table, found in rows.items()}
 
 
-def _without_version(contents: Any) -> Any:
-    """Table contents but the dataset row, whose version and time a reload moves on."""
-    return {table: rows for table, rows in contents.items() if table != "dataset"}
-
-
 def _as_reloaded(contents: Any) -> Any:
-    """Table contents a reload must give again: not the dataset row, nor the surrogate id of a
-    citation (a citation the downgrade dropped is inserted again under a new number)."""
-    kept = _without_version(contents)
+    """Table contents a reload must give again: not the dataset row nor history, whose versions
+    and times a reload moves on, nor the surrogate id of a citation (a citation the downgrade
+    dropped is inserted again under a new number)."""
+    kept = {table: rows for table, rows in contents.items() if table not in {"dataset", "versions", "changes"}}
     return {**kept, "citations": sorted((row[1:] for row in kept["citations"]), key=repr)}
+
+
+def _without_history(answer: str) -> Any:
+    """An answer without the versions it names: a reload after a lossy step moves them on."""
+    try:
+        body = json.loads(answer)
+    except json.JSONDecodeError:
+        return answer  # CSV names no version
+    if isinstance(body, dict):
+        body.pop("version", None)
+        body.pop("loaded_at", None)
+        body.pop("first_seen", None)
+        body.pop("last_changed", None)
+    return body
 
 
 def test_check_constraints_and_keys_match_the_models(empty_db: Database, tmp_path: Any) -> None:
@@ -220,9 +237,9 @@ def test_each_step_keeps_the_data(empty_db: Database, down: str, revision: str) 
     if lossy:
         load(empty_db.writer_url, SEEDS)
         assert _as_reloaded(table_contents(empty_db.writer_url)) == _as_reloaded(contents)
-        again = _answers(empty_db)  # the front page names the new version; every other answer is the same
-        assert {p: a for p, a in again.items() if p != "/v1"} == {
-            p: a for p, a in answers.items() if p != "/v1"
+        again = _answers(empty_db)  # the same answers, but for the versions they name
+        assert {p: _without_history(a) for p, a in again.items()} == {
+            p: _without_history(a) for p, a in answers.items()
         }
         return
     losses = ROUND_TRIP_LOSSES.get(revision, {})

@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, Connection, Select, func, select, tuple_
 from starlette.responses import Response, StreamingResponse
 
 from app.common.export import csv_lines
-from app.common.negotiation import MEDIA_TYPES
+from app.common.exports import BODIES, EXPORTED
+from app.common.negotiation import ACCEPTED, MEDIA_TYPES
 from app.common.params import Format, RecordId, version_number
 from app.common.problems import BadCursor
 from app.common.responses import json_response, respond
@@ -78,14 +79,17 @@ class FeedQuery(BaseModel):
         int, version_number(0, "Changes of the versions after this one (0: all of history).")
     ] = 0
     resource: Annotated[
-        list[AnyCase[ResourceType]] | None, Field(description="Only these resources (repeat for several).")
-    ] = None
-    id: Annotated[list[RecordId] | None, Field(description="Only these record ids (repeat for several).")] = (
-        None
-    )
+        list[AnyCase[ResourceType]],
+        Field(description="Only these resources (repeat for several).", examples=[["pledge"]]),
+    ] = []
+    id: Annotated[
+        list[RecordId],
+        Field(description="Only these record ids (repeat for several).", examples=[["huawei"]]),
+    ] = []
     op: Annotated[
-        list[AnyCase[ChangeOp]] | None, Field(description="Only these operations (repeat for several).")
-    ] = None
+        list[AnyCase[ChangeOp]],
+        Field(description="Only these operations (repeat for several).", examples=[["modified"]]),
+    ] = []
 
 
 class ChangeQuery(FeedQuery):
@@ -93,10 +97,6 @@ class ChangeQuery(FeedQuery):
     cursor: Annotated[
         str | None,
         Field(max_length=512, description="`next_cursor` of the previous page; keep the other parameters."),
-    ] = None
-    format: Annotated[
-        AnyCase[Format] | None,
-        Field(description="`json` (one page), or `csv` / `ndjson` for every matching change."),
     ] = None
 
 
@@ -211,15 +211,8 @@ async def list_changes(
     resource and id), each with its JSON before and after: replaying them from `since=0` rebuilds
     every record's detail. Keyset paged; `format=ndjson` or `csv` streams every matching change."""
     where = _where(params)
-    if snap.representation is not Format.json:
-        every = _chunks(snap.conn, where)
-        if snap.representation is Format.ndjson:
-            body: Iterator[bytes] = (orjson.dumps(i, option=orjson.OPT_APPEND_NEWLINE) for i in every)
-        else:
-            body = csv_lines(CSV_COLUMNS, _csv_row, every)
-        fmt = snap.representation
-        disposition = {"Content-Disposition": f'attachment; filename="changes.{fmt.value}"'}
-        return respond(snap, StreamingResponse(body, media_type=MEDIA_TYPES[fmt], headers=disposition))
+    if snap.representation is not Format.json:  # Accept: text/csv or application/x-ndjson
+        return _stream(snap, params)
     total = snap.conn.execute(select(func.count()).select_from(ch).where(*where)).scalar_one()
     after = _after(params)
     stmt = _select().where(*where, *([] if after is None else [after])).order_by(*KEY).limit(params.limit + 1)
@@ -230,6 +223,37 @@ async def list_changes(
         headers["Link"] = f'<{request.url.include_query_params(cursor=next_cursor)}>; rel="next"'
     body_json = {"items": items[: params.limit], "total": total, "next_cursor": next_cursor}
     return json_response(snap, body_json, headers=headers)
+
+
+def _stream(snap: Snapshot, params: FeedQuery) -> Response:
+    every = _chunks(snap.conn, _where(params))
+    fmt = snap.representation
+    if fmt is Format.ndjson:
+        body: Iterator[bytes] = (orjson.dumps(i, option=orjson.OPT_APPEND_NEWLINE) for i in every)
+    else:
+        body = csv_lines(CSV_COLUMNS, _csv_row, every)
+    disposition = {"Content-Disposition": f'attachment; filename="changes.{fmt.value}"'}
+    return respond(snap, StreamingResponse(body, media_type=MEDIA_TYPES[fmt], headers=disposition))
+
+
+for _fmt in EXPORTED:
+
+    @router.get(
+        f"/v1/changes.{_fmt.value}",
+        summary=f"Every matching change as {_fmt.value.upper()}",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "Every matching change.",
+                "content": {ACCEPTED[_fmt]: {"schema": BODIES[_fmt]}},
+            }
+        },
+        name=f"export_changes_{_fmt.value}",
+    )
+    async def export_changes(snap: ListSnapshotDep, params: Annotated[FeedQuery, Query()]) -> Response:
+        """Every change the filters match, in version order, streamed (`before` and `after` as JSON
+        text in CSV, `fields` space-separated). Not paged."""
+        return _stream(snap, params)
 
 
 FEED_ENTRIES = 200
