@@ -23,6 +23,7 @@ import httpx
 import orjson
 import pytest
 import yaml
+from alembic import command
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,7 +31,7 @@ from hypothesis import strategies as st
 from app.config import Settings
 from app.history.records import STAMPED
 from app.main import create_app
-from app.seeding.load import load, preview
+from app.seeding.load import alembic_config, load, preview
 from tests.helpers import FIXTURES, read_seed
 from tests.pg import Database
 from tests.server import uvicorn_server
@@ -448,6 +449,7 @@ def test_changes_filters_formats_and_feed(history: History) -> None:
         answer = history.api.get(f"/v1/changes?{bad}")
         assert 400 <= answer.status_code < 500, bad
         assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["errors"][0]["parameter"] == parameter
     feed_response = history.api.get("/v1/changes.atom?since=1")
     assert feed_response.headers["content-type"].startswith("application/atom+xml")
     feed = feedparser.parse(feed_response.content)
@@ -494,3 +496,18 @@ def test_reads_during_loads_see_whole_versions(history: History, tmp_path: Path)
     assert len(answers) > 8 and len(seen_versions) > 2, seen_versions
     for version, changes in answers:
         assert changes == [c for c in final if c["version"] <= version]
+
+
+@BACKENDS
+def test_history_begins_with_the_first_load_after_the_migration(history: History) -> None:
+    """A database loaded before migration 0006 (here: taken back to 0005, which drops history)
+    gets its history from its next load: every record added, under a new version."""
+    command.downgrade(alembic_config(url=history.db.writer_url), "0005")
+    load(history.db.writer_url, FIXTURE / "seeds", articles=FIXTURE / "articles")
+    (began,) = history.get("/v1/versions")["items"]
+    assert began["version"] == 2
+    assert {c["op"] for c in history.changes()} == {"added"}
+    history.check()
+    answer = history.api.get("/v1/pledges/omega-1000-teachers?as_of_version=1")
+    assert answer.status_code == 404
+    assert answer.json()["detail"].startswith("history begins at version 2")

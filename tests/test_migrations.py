@@ -145,7 +145,9 @@ def _as_reloaded(contents: Any) -> Any:
     """Table contents a reload must give again: not the dataset row nor history, whose versions
     and times a reload moves on, nor the surrogate id of a citation (a citation the downgrade
     dropped is inserted again under a new number)."""
-    kept = {table: rows for table, rows in contents.items() if table not in {"dataset", "versions", "changes"}}
+    kept = {
+        table: rows for table, rows in contents.items() if table not in {"dataset", "versions", "changes"}
+    }
     return {**kept, "citations": sorted((row[1:] for row in kept["citations"]), key=repr)}
 
 

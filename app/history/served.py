@@ -78,6 +78,12 @@ def served(
             raise NotFound(f"no version {as_of_version} yet: the latest is {snap.version} (see /v1/versions)")
         found = conn.execute(AS_OF, {**key, "upto": as_of_version}).all()
         if not found:
+            began = conn.execute(select(func.min(versions.c.version))).scalar()
+            if began is not None and as_of_version < began:
+                raise NotFound(
+                    f"history begins at version {began}: version {as_of_version} was loaded before this"
+                    " database kept history (see /v1/versions)"
+                )
             raise NotFound(f"no {what} at version {as_of_version}")
         version, op, after = found[0]
         if after is None:
