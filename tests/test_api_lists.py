@@ -248,16 +248,16 @@ CASES = [
     ),
     ("/v1/pledges?unit=USD", {"alibaba-cloud-us1bn-apac", "huawei-ai-developer-programme-us1-5bn"}),
     ("/v1/pledges?unit=USD&min_amount=1200000000", {"huawei-ai-developer-programme-us1-5bn"}),
-    ("/v1/pledges?metric=gpus_deployed", {"skyvast-3000-gpus-by-2026"}),
+    ("/v1/pledges?metric=gpus_deployed", {"skyvast-leadyo-3000-gpus-by-2026"}),
     (
         "/v1/pledges?min_amount=1000&max_amount=3000",
         {
             "huawei-1000-universities-ai-training-organisations",
             "huawei-singapore-1000-ai-developers",
-            "skyvast-3000-gpus-by-2026",
+            "skyvast-leadyo-3000-gpus-by-2026",
         },
     ),
-    ("/v1/pledges?target_from=2026-06&target_to=2026-06", {"skyvast-3000-gpus-by-2026"}),
+    ("/v1/pledges?target_from=2026-06&target_to=2026-06", {"skyvast-leadyo-3000-gpus-by-2026"}),
     (
         "/v1/pledges?target_to=2023",
         {
@@ -282,12 +282,12 @@ CASES = [
         "/v1/pledges?country=SG&country=PH&metric=data_centres_opened",
         {"alibaba-cloud-philippines-first-data-centre-by-2021"},
     ),
-    ("/v1/pledges?status=announced&organization=skyvast-cloud", {"skyvast-3000-gpus-by-2026"}),
+    ("/v1/pledges?status=announced&organization=skyvast-cloud", {"skyvast-leadyo-3000-gpus-by-2026"}),
     (
         "/v1/pledges?source=huawei-singapore-ai-talent-2020&metric=investment",
         {"huawei-ai-developer-programme-us1-5bn"},
     ),
-    ("/v1/pledges?q=GPUs", {"skyvast-3000-gpus-by-2026"}),
+    ("/v1/pledges?q=GPUs", {"skyvast-leadyo-3000-gpus-by-2026"}),
     # sources
     ("/v1/sources?q=Bernama", {"bernama-malaysia-china-ai-mous"}),
 ]

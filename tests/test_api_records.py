@@ -43,7 +43,7 @@ def test_initiative_detail(client: TestClient) -> None:
         ("skyvast-cloud", "lead"),
         ("leadyo", "lead"),
     }
-    assert [p["id"] for p in expansion["pledges"]] == ["skyvast-3000-gpus-by-2026"]
+    assert [p["id"] for p in expansion["pledges"]] == ["skyvast-leadyo-3000-gpus-by-2026"]
 
 
 def test_mou_detail_told_by_two_articles(client: TestClient) -> None:
@@ -120,7 +120,7 @@ def test_co_pledgers_are_partners(client: TestClient) -> None:
         partners = {
             p["organization"]["id"]: p for p in get(client, f"/v1/organizations/{org}/partners")["items"]
         }
-        assert [p["id"] for p in partners[other]["pledges"]] == ["skyvast-3000-gpus-by-2026"]
+        assert [p["id"] for p in partners[other]["pledges"]] == ["skyvast-leadyo-3000-gpus-by-2026"]
         assert partners[other]["pledges"][0]["name"].startswith("Skyvast Cloud and Leadyo: 3,000 GPU")
 
 
@@ -186,7 +186,7 @@ def test_search_across_resources(client: TestClient) -> None:
     types = {(hit["type"], hit["id"]) for hit in body["items"]}
     assert ("organization", "skyvast-cloud") in types
     assert ("mou", "mou-huawei-skyvast-sovereign-ai-cloud") in types
-    assert ("pledge", "skyvast-3000-gpus-by-2026") in types
+    assert ("pledge", "skyvast-leadyo-3000-gpus-by-2026") in types
     assert body["total"] == len(body["items"])
     scores = [hit["score"] for hit in body["items"]]
     assert scores == sorted(scores, reverse=True)

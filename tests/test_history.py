@@ -150,8 +150,13 @@ class Seeds:
         return self.files[OMEGA][IN_OMEGA[resource]]
 
     def apply(self, op: str, resource: str, index: int) -> None:
-        """One edit; a delete or rename with no added record to act on adds one instead."""
-        if op == "add" or (op in ("delete", "rename") and not self.added[resource]):
+        """One edit; an edit with no record to act on (a delete or rename of no added record, a
+        modification of a resource with none) adds one instead."""
+        if (
+            op == "add"
+            or (op in ("delete", "rename") and not self.added[resource])
+            or not self.records(resource)
+        ):
             self.add(resource)
         elif op == "modify":
             self.modify(resource, index)

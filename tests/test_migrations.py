@@ -260,7 +260,7 @@ def test_pledge_statuses_follow_the_vocabulary_of_each_revision(empty_db: Databa
     config = alembic_config(url=empty_db.writer_url)
     load(empty_db.writer_url, SEEDS)
     engine = create_engine(empty_db.writer_url)
-    first, second = "skyvast-3000-gpus-by-2026", "alibaba-cloud-us1bn-apac"
+    first, second = "skyvast-leadyo-3000-gpus-by-2026", "alibaba-cloud-us1bn-apac"
 
     def set_statuses(values: dict[str, str]) -> None:
         with engine.begin() as conn:

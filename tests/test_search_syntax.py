@@ -26,7 +26,7 @@ GPU = {
     "initiative:malaysia-strategic-ai-infrastructure-expansion",
     "initiative:skyvast-aiaas-gpuaas",
     "mou:mou-huawei-skyvast-sovereign-ai-cloud",
-    "pledge:skyvast-3000-gpus-by-2026",
+    "pledge:skyvast-leadyo-3000-gpus-by-2026",
     "source:malaysia-strategic-ai-infrastructure-launch",
 }
 FOUND = [

@@ -166,7 +166,7 @@ LATEST_POSSIBLE = 2**31 - 1
 
 def version_number(least: int, description: str) -> Any:
     """A dataset version as a parameter: `Annotated[int | None, version_number(1, "...")]`."""
-    return Field(ge=least, le=LATEST_POSSIBLE, description=description, examples=[1])
+    return Field(ge=least, le=LATEST_POSSIBLE, description=description, examples=[least])
 
 
 class Versioned(BaseModel):

@@ -120,7 +120,7 @@ class FigureQuery(ListQuery):
         list[RecordId],
         Field(
             description="Id of the pledge the figure reports progress towards.",
-            examples=[["skyvast-3000-gpus-by-2026"]],
+            examples=[["skyvast-leadyo-3000-gpus-by-2026"]],
             json_schema_extra={ALONE: True},  # no figure of the seeds reports on a pledge yet
         ),
         Refs(fig.c.pledge_id, tables.pledges),

@@ -38,7 +38,8 @@ class FigureOut(BaseModel):
     scope: Scope = Field(description="What `countries` means: listed, partial, worldwide, region, unstated.")
     region: Region | None = Field(description="The region, when `scope` is region.", examples=["asean"])
     pledge_id: str | None = Field(
-        description="The pledge this figure reports progress towards.", examples=["skyvast-3000-gpus-by-2026"]
+        description="The pledge this figure reports progress towards.",
+        examples=["skyvast-leadyo-3000-gpus-by-2026"],
     )
 
 

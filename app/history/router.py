@@ -80,7 +80,7 @@ class FeedQuery(BaseModel):
     ] = 0
     resource: Annotated[
         list[AnyCase[ResourceType]],
-        Field(description="Only these resources (repeat for several).", examples=[["pledge"]]),
+        Field(description="Only these resources (repeat for several).", examples=[["organization"]]),
     ] = []
     id: Annotated[
         list[RecordId],
@@ -88,7 +88,7 @@ class FeedQuery(BaseModel):
     ] = []
     op: Annotated[
         list[AnyCase[ChangeOp]],
-        Field(description="Only these operations (repeat for several).", examples=[["modified"]]),
+        Field(description="Only these operations (repeat for several).", examples=[["added"]]),
     ] = []
 
 
