@@ -15,6 +15,7 @@ from app.common.counting import CountIndex
 from app.common.query_string import declared_parameters
 from app.compression import GZip
 from app.config import Settings, get_settings
+from app.datapackage.router import router as datapackage_router
 from app.db import make_engine, pool_capacity
 from app.deps import NotModified, not_modified_response
 from app.docs import install_docs
@@ -81,6 +82,10 @@ TAGS = [
     {"name": "sources", "description": "The articles every record cites."},
     {"name": "timeline", "description": "Every dated event across the records, in date order."},
     {"name": "search", "description": "Full-text search across every resource."},
+    {
+        "name": "datapackage",
+        "description": "The whole dataset as a Frictionless data package of typed CSV tables.",
+    },
     {"name": "meta", "description": "Dataset version, health and readiness."},
 ]
 
@@ -144,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timeline_router,
         history_router,
         search_router,
+        datapackage_router,
     ):
         app.include_router(router)
 

@@ -38,6 +38,7 @@ class Problem(BaseModel):
 ERRORS = {
     "400": "Invalid cursor, or an export larger than the configured maximum (400: 413 is about request content)",
     "404": "No record with this id",
+    "409": "The dataset version asked for is not the current one; fetch /v1/datapackage.json again",
     "414": "Query string too long",
     "422": "Invalid or unknown query parameter",
     "500": "Unexpected error (no internals are shown)",
@@ -53,6 +54,8 @@ def _errors_for(operation: dict[str, Any], *, exports: bool) -> list[str]:
         codes.append("404")
     if params:
         codes.append("422")
+    if "version" in names:  # a table of the data package, pinned to a version
+        codes.append("409")
     if "cursor" in names or "format" in names or exports:
         codes.append("400")
     if operation.get("tags") != ["meta"] or operation.get("operationId", "").startswith(("index", "ready")):

@@ -120,6 +120,16 @@ class Gone(ProblemError):
     title = "Gone"
 
 
+class VersionNotCurrent(ProblemError):
+    """A table of the data package was asked for at a dataset version that is no longer the
+    current one (its `version` parameter, from the package's resource paths): the tables of
+    that version are not served any more, and mixing versions would break the package's keys.
+    Fetch /v1/datapackage.json again and follow its paths."""
+
+    status = 409
+    title = "Version not current"
+
+
 class MethodNotAllowed(ProblemError):
     """The API is read-only: it answers GET, HEAD and OPTIONS (the `Allow` header)."""
 
