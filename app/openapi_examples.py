@@ -27,6 +27,7 @@ from app.common.problems import (
     ProblemError,
     QueryTooLong,
     ServiceUnavailable,
+    VersionNotCurrent,
     problem_response,
 )
 
@@ -83,6 +84,13 @@ def problem_examples() -> dict[str, list[dict[str, Any]]]:
                 "the export would hold 2000001 rows, more than the 2000000 allowed; narrow the filters"
             ),
             "/v1/pledges.csv",
+        ),
+        _raised(
+            VersionNotCurrent(
+                "version 2 is not the current dataset version (3); fetch /v1/datapackage.json again"
+                " and follow its paths"
+            ),
+            "/v1/datapackage/pledges.csv",
         ),
         _problem(414, QueryTooLong.title, "the query string is longer than 4096 bytes", "/v1/initiatives"),
         _raised(
