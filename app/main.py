@@ -24,7 +24,7 @@ from app.history.router import router as history_router
 from app.initiatives import service as initiatives
 from app.initiatives.router import router as initiatives_router
 from app.meta.router import router as meta_router
-from app.middleware import Guard, SecurityHeaders
+from app.middleware import Guard, ReconcileCors, SecurityHeaders
 from app.mous import service as mous
 from app.mous.router import router as mous_router
 from app.openapi import install_openapi
@@ -34,6 +34,7 @@ from app.people import service as people
 from app.people.router import router as people_router
 from app.pledges import service as pledges
 from app.pledges.router import router as pledges_router
+from app.reconcile.router import router as reconcile_router
 from app.search.router import router as search_router
 from app.sources import service as sources
 from app.sources.router import router as sources_router
@@ -82,6 +83,10 @@ TAGS = [
     {"name": "timeline", "description": "Every dated event across the records, in date order."},
     {"name": "search", "description": "Full-text search across every resource."},
     {"name": "meta", "description": "Dataset version, health and readiness."},
+    {
+        "name": "reconcile",
+        "description": "OpenRefine reconciliation (W3C Reconciliation API 0.2): match names to records.",
+    },
 ]
 
 
@@ -144,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timeline_router,
         history_router,
         search_router,
+        reconcile_router,
     ):
         app.include_router(router)
 
@@ -159,6 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["If-None-Match", "Accept"],
             expose_headers=["ETag", "Link", "X-Total-Count", "Retry-After", "Content-Disposition"],
         )
+    app.add_middleware(ReconcileCors)
     app.add_middleware(SecurityHeaders)
     return app
 
