@@ -15,6 +15,7 @@ the same fields as the GET (described there) in its `application/x-www-form-urle
 
 import html
 import json
+import re
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, func, select
 from starlette.responses import HTMLResponse, Response
 
+from app.common.params import ALONE
 from app.common.problems import PROBLEM, NotFound, ProblemError
 from app.common.responses import json_response, respond
 from app.common.version import dataset_version
@@ -36,6 +38,8 @@ MAX_QUERIES = 50  # OpenRefine sends 10 per batch
 MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 500
 MAX_EXTEND_IDS = 500
+MAX_GET_FIELD = 4000  # a GET's query string is bounded anyway (MAX_QUERY_STRING_LENGTH)
+MAX_POST_FIELD = 1_000_000
 CALLBACK = r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$"
 # What OpenRefine and jQuery add to some GETs (a cache buster, the strictness of a type):
 # accepted and ignored.
@@ -77,7 +81,7 @@ class ReconcileQuery(BaseModel):
     queries: Annotated[
         str | None,
         Field(
-            max_length=100_000,
+            max_length=MAX_GET_FIELD,
             description="A batch of queries: a JSON object of up to 50 queries by key, each"
             ' `{"query": "...", "type": "organization|initiative|person", "limit": 1..100,'
             ' "properties": [{"pid": "country|kind|parent", "v": "..."}]}`.'
@@ -88,10 +92,11 @@ class ReconcileQuery(BaseModel):
     extend: Annotated[
         str | None,
         Field(
-            max_length=100_000,
+            max_length=MAX_GET_FIELD,
             description='Data extension: `{"ids": [...], "properties": [{"id": "country"}]}`; the'
             " properties are those `/v1/reconcile/properties` proposes.",
             examples=['{"ids": ["huawei-malaysia"], "properties": [{"id": "country"}, {"id": "parent"}]}'],
+            json_schema_extra={ALONE: True},  # queries or extend, not both
         ),
     ] = None
     callback: Annotated[
@@ -101,6 +106,7 @@ class ReconcileQuery(BaseModel):
             pattern=CALLBACK,
             description="JSONP: the answer wrapped in a call of this function (application/javascript).",
             examples=["jsonp0"],
+            json_schema_extra={ALONE: True},  # the form's example answers JSON
         ),
     ] = None
 
@@ -119,7 +125,11 @@ class SuggestQuery(BaseModel):
     callback: Annotated[
         str | None,
         Field(
-            max_length=100, pattern=CALLBACK, description="JSONP: the function to call.", examples=["jsonp0"]
+            max_length=100,
+            pattern=CALLBACK,
+            description="JSONP: the answer wrapped in a call of this function (application/javascript).",
+            examples=["jsonp0"],
+            json_schema_extra={ALONE: True},
         ),
     ] = None
 
@@ -149,7 +159,11 @@ class PropertiesQuery(BaseModel):
     callback: Annotated[
         str | None,
         Field(
-            max_length=100, pattern=CALLBACK, description="JSONP: the function to call.", examples=["jsonp0"]
+            max_length=100,
+            pattern=CALLBACK,
+            description="JSONP: the answer wrapped in a call of this function (application/javascript).",
+            examples=["jsonp0"],
+            json_schema_extra={ALONE: True},
         ),
     ] = None
 
@@ -382,10 +396,15 @@ async def reconcile_post(request: Request, cache: DerivedDep) -> Response:
     unknown = sorted(set(fields) - {"queries", "extend", "callback"})
     if unknown:
         raise InvalidReconciliation(unknown[0], "unknown field; the fields are queries, extend")
-    try:
-        params = ReconcileQuery(**fields)
-    except ValueError:
-        raise InvalidReconciliation("callback", "not a JavaScript function name") from None
+    for name in ("queries", "extend"):
+        if len(fields.get(name, "")) > MAX_POST_FIELD:
+            raise InvalidReconciliation(name, f"longer than {MAX_POST_FIELD} characters")
+    callback = fields.get("callback")
+    if callback is not None and not re.fullmatch(CALLBACK, callback):
+        raise InvalidReconciliation("callback", "not a JavaScript function name")
+    params = ReconcileQuery.model_construct(
+        queries=fields.get("queries"), extend=fields.get("extend"), callback=callback
+    )
     async with connection(request) as conn:
         with conn.begin():
             version = dataset_version(conn)
