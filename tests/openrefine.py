@@ -100,7 +100,7 @@ class OpenRefine:
             files={"project-file": ("names.csv", csv_text.encode(), "text/csv")},
             follow_redirects=False,
         )
-        location = response.headers.get("location", "")
+        location: str = response.headers.get("location", "")
         if response.status_code not in (302, 303) or "project=" not in location:
             raise RuntimeError(f"no project created: {response.status_code} {response.text[:500]}")
         return location.split("project=")[1].split("&")[0]
