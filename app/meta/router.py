@@ -68,6 +68,7 @@ async def index(snap: SnapshotDep, derived: DerivedDep) -> Response:
         "versions": "/v1/versions",
         "changes": "/v1/changes",
         "search": "/v1/search",
+        "reconcile": "/v1/reconcile",
         "docs": "/docs",
     }
     body = {"version": snap.version, "loaded_at": loaded_at, "counts": counts, "links": links}
