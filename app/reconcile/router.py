@@ -16,7 +16,7 @@ the same fields as the GET (described there) in its `application/x-www-form-urle
 import html
 import json
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -75,6 +75,9 @@ class InvalidReconciliation(ProblemError):
         )
 
 
+TypeId = Literal["organization", "initiative", "person"]  # the keys of TYPES
+
+
 class ReconcileQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -117,10 +120,7 @@ class SuggestQuery(BaseModel):
     prefix: Annotated[
         str, Field(min_length=1, max_length=200, description="What the user typed so far.", examples=["hua"])
     ]
-    type: Annotated[
-        str | None,
-        Field(description="Only records of this type.", json_schema_extra={"enum": list(TYPES)}),
-    ] = None
+    type: Annotated[TypeId | None, Field(description="Only records of this type.")] = None
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Suggestions (1..100).", examples=[10])] = 10
     callback: Annotated[
         str | None,
@@ -151,10 +151,7 @@ class PreviewQuery(BaseModel):
 class PropertiesQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    type: Annotated[
-        str | None,
-        Field(description="The type of the records to extend.", json_schema_extra={"enum": list(TYPES)}),
-    ] = None
+    type: Annotated[TypeId | None, Field(description="The type of the records to extend.")] = None
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Properties at most.", examples=[10])] = 10
     callback: Annotated[
         str | None,
