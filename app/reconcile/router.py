@@ -38,7 +38,7 @@ MAX_QUERIES = 50  # OpenRefine sends 10 per batch
 MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 500
 MAX_EXTEND_IDS = 500
-MAX_GET_FIELD = 4000  # a GET's query string is bounded anyway (MAX_QUERY_STRING_LENGTH)
+MAX_GET_FIELD = 2000  # a GET's query string is bounded anyway (MAX_QUERY_STRING_LENGTH); POST takes more
 MAX_POST_FIELD = 1_000_000
 CALLBACK = r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$"
 # What OpenRefine and jQuery add to some GETs (a cache buster, the strictness of a type):
