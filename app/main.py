@@ -25,7 +25,7 @@ from app.history.router import router as history_router
 from app.initiatives import service as initiatives
 from app.initiatives.router import router as initiatives_router
 from app.meta.router import router as meta_router
-from app.middleware import Guard, SecurityHeaders
+from app.middleware import Guard, ReconcileCors, SecurityHeaders
 from app.mous import service as mous
 from app.mous.router import router as mous_router
 from app.openapi import install_openapi
@@ -35,6 +35,7 @@ from app.people import service as people
 from app.people.router import router as people_router
 from app.pledges import service as pledges
 from app.pledges.router import router as pledges_router
+from app.reconcile.router import router as reconcile_router
 from app.search.router import router as search_router
 from app.sources import service as sources
 from app.sources.router import router as sources_router
@@ -87,6 +88,10 @@ TAGS = [
         "description": "The whole dataset as a Frictionless data package of typed CSV tables.",
     },
     {"name": "meta", "description": "Dataset version, health and readiness."},
+    {
+        "name": "reconcile",
+        "description": "OpenRefine reconciliation (W3C Reconciliation API 0.2): match names to records.",
+    },
 ]
 
 
@@ -150,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         history_router,
         search_router,
         datapackage_router,
+        reconcile_router,
     ):
         app.include_router(router)
 
@@ -165,6 +171,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["If-None-Match", "Accept"],
             expose_headers=["ETag", "Link", "X-Total-Count", "Retry-After", "Content-Disposition"],
         )
+    app.add_middleware(ReconcileCors)
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -9,6 +9,13 @@ security headers.
 OPTIONS: on a path the API serves, 204 with `Allow`; on any other path, the app's 404 problem.
 A preflight (OPTIONS with Access-Control-Request-Method) is answered by CORS when it is on;
 when it is off, it is a plain OPTIONS, with no CORS header.
+
+The reconciliation service (RECONCILE_PATH and below) is the exception: OpenRefine runs in a
+browser on the user's own machine, at an origin nobody can list, so ReconcileCors (between
+the security headers and CORS) answers every origin there (`*`, credentials never) and hides
+the Origin from the configured CORS; its preview may be framed by any page; and POST, the
+only method of the API that is not a read, is allowed on RECONCILE_PATH alone (form posts of
+batches of queries).
 """
 
 from starlette.responses import Response
@@ -27,6 +34,17 @@ DOCS_CSP = (
     " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+RECONCILE_PATH = "/v1/reconcile"
+RECONCILE_ALLOW = "GET, HEAD, OPTIONS, POST"
+# The preview is framed by OpenRefine: no frame-ancestors, no X-Frame-Options; inline styles, no script.
+PREVIEW_PATH = RECONCILE_PATH + "/preview"
+PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def is_reconcile(path: str) -> bool:
+    return path == RECONCILE_PATH or path.startswith(RECONCILE_PATH + "/")
+
+
 # The scope key that marks a HEAD answered as the GET it mirrors: the response knows it sends no
 # body (an export then reads none of its rows; app.common.responses).
 HEAD_REQUEST = "app.head"
@@ -40,7 +58,9 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = (DOCS_CSP if scope["path"] in DOCS_PATHS else API_CSP).encode()
+        path = scope["path"]
+        framable = path == PREVIEW_PATH
+        csp = (DOCS_CSP if path in DOCS_PATHS else PREVIEW_CSP if framable else API_CSP).encode()
 
         async def send_secure(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -49,12 +69,52 @@ class SecurityHeaders:
                     (b"x-content-type-options", b"nosniff"),
                     (b"content-security-policy", csp),
                     (b"referrer-policy", b"no-referrer"),
-                    (b"x-frame-options", b"DENY"),
                 ]
+                if not framable:
+                    raw.append((b"x-frame-options", b"DENY"))
                 message = {**message, "headers": raw}
             await send(message)
 
         await self.app(scope, receive, send_secure)
+
+
+class ReconcileCors:
+    """`Access-Control-Allow-Origin: *` on the reconciliation paths, preflights answered here;
+    elsewhere, nothing (the configured CORS, inside, applies)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_reconcile(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        headers = [(k, v) for k, v in scope.get("headers", []) if k != b"origin"]
+        preflight = scope["method"] == "OPTIONS" and any(
+            k == b"access-control-request-method" for k, _ in headers
+        )
+        if preflight:
+            response = Response(
+                status_code=204,
+                headers={
+                    "Allow": RECONCILE_ALLOW,
+                    "Access-Control-Allow-Origin": "*",
+                    "Access-Control-Allow-Methods": RECONCILE_ALLOW,
+                    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
+                    "Access-Control-Max-Age": "600",
+                },
+            )
+            await response(scope, receive, send)
+            return
+
+        async def send_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = [(k, v) for k, v in message.get("headers", []) if not k.startswith(b"access-control-")]
+                raw += [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", b"ETag")]
+                message = {**message, "headers": raw}
+            await send(message)
+
+        await self.app({**scope, "headers": headers}, receive, send_cors)
 
 
 class Guard:
@@ -73,18 +133,18 @@ class Guard:
             return
         method = scope["method"]
         path = scope["path"]
-        if method not in READ_METHODS:
+        allow = RECONCILE_ALLOW if path == RECONCILE_PATH else ALLOW
+        if method not in READ_METHODS and not (method == "POST" and path == RECONCILE_PATH):
+            detail = f"{method} is not allowed: this API is read-only"
+            if path == RECONCILE_PATH:
+                detail += " (POST only for batches of reconciliation queries)"
             response = problem_response(
-                405,
-                "Method not allowed",
-                f"{method} is not allowed: this API is read-only",
-                instance=path,
-                headers={"Allow": ALLOW},
+                405, "Method not allowed", detail, instance=path, headers={"Allow": allow}
             )
             await response(scope, receive, send)
             return
         if method == "OPTIONS" and self._serves(scope):
-            await Response(status_code=204, headers={"Allow": ALLOW})(scope, receive, send)
+            await Response(status_code=204, headers={"Allow": allow})(scope, receive, send)
             return
         if len(scope.get("query_string", b"")) > self.max_query_string:
             response = problem_response(

@@ -36,7 +36,12 @@ def message(body: dict[str, Any], parameter: str) -> str:
 
 
 OPERATIONS = [path for path, item in OPENAPI["paths"].items() if "get" in item]
-REQUIRED = {"/v1/pledges/summary": "group_by=metric", "/v1/search": "q=huawei"}
+REQUIRED = {
+    "/v1/pledges/summary": "group_by=metric",
+    "/v1/search": "q=huawei",
+    "/v1/reconcile/suggest/entity": "prefix=hua",
+    "/v1/reconcile/preview": "id=huawei",
+}
 
 
 def request_of(path: str) -> str:

@@ -45,6 +45,10 @@ SCHEMA_CANNOT_SAY: list[tuple[Callable[[dict[str, str]], bool], str]] = [
         " word, OR between words, a word to search for beside exclusions",
     ),
     (
+        lambda e: e["parameter"].split(".")[0] in ("queries", "extend"),
+        "a reconciliation batch or extension is JSON of the Reconciliation API's shape in a string",
+    ),
+    (
         lambda e: "does not apply to exports" in e["message"],
         "a parameter that depends on another (limit, cursor, facets apply to a JSON page, not to format=csv)",
     ),

@@ -116,6 +116,11 @@ def test_every_parameter_shows_its_example_in_the_form() -> None:
         ("/v1/figures", "pledge"),
         ("/v1/figures", "speaker"),
         ("/v1/initiatives", "part_of"),
+        # queries or extend, not both; JSONP answers no JSON
+        ("/v1/reconcile", "extend"),
+        ("/v1/reconcile", "callback"),
+        ("/v1/reconcile/suggest/entity", "callback"),
+        ("/v1/reconcile/properties", "callback"),
     }
 
 

@@ -123,3 +123,19 @@ def test_with_cors_preflights_are_answered_by_cors_with_the_security_headers(cor
     assert_secure(response)
     other = cors_client.get("/v1", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
+
+
+@pytest.mark.parametrize("origin", [ORIGIN, "https://refine.example"])
+def test_with_cors_the_reconciliation_service_still_answers_any_origin(
+    cors_client: TestClient, origin: str
+) -> None:
+    response = cors_client.get("/v1/reconcile", headers={"Origin": origin})
+    assert response.status_code == 200
+    assert response.headers.get_list("access-control-allow-origin") == ["*"]
+    assert "access-control-allow-credentials" not in response.headers
+    preflight = cors_client.options(
+        "/v1/reconcile", headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers.get_list("access-control-allow-origin") == ["*"]
+    assert_secure(preflight)

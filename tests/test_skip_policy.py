@@ -1,7 +1,7 @@
 """No test skips silently where CI requires what it needs.
 
-.ci/run sets REQUIRE_POSTGRES=1 and REQUIRE_BROWSER=1: there, a missing PostgreSQL or Chromium
-must fail the run instead of skipping half of it. This scans the test sources: every skip
+.ci/run sets REQUIRE_POSTGRES=1, REQUIRE_BROWSER=1 and REQUIRE_OPENREFINE=1: there, a missing
+PostgreSQL, Chromium or OpenRefine must fail the run instead of skipping half of it. This scans the test sources: every skip
 (`pytest.skip`, `pytest.importorskip`, `pytest.mark.skip`/`skipif`) must sit in a function that
 fails instead when a REQUIRE_* variable that .ci/run exports is set (as conftest.pg_server and
 test_browser._require_chromium do), or be listed in ALLOWED with the reason it may skip in CI.
@@ -51,8 +51,8 @@ def skips_and_their_guards() -> list[tuple[str, str, int, set[str]]]:
     return found
 
 
-def test_ci_requires_postgres_and_the_browser() -> None:
-    assert {"REQUIRE_POSTGRES", "REQUIRE_BROWSER"} <= required_in_ci()
+def test_ci_requires_postgres_the_browser_and_openrefine() -> None:
+    assert {"REQUIRE_POSTGRES", "REQUIRE_BROWSER", "REQUIRE_OPENREFINE"} <= required_in_ci()
 
 
 def test_every_skip_fails_instead_where_ci_requires_its_component() -> None:
@@ -73,4 +73,5 @@ def test_the_scan_finds_the_known_skips() -> None:
     found = {(file, function): guards for file, function, _, guards in skips_and_their_guards()}
     assert found[("conftest.py", "pg_server")] == {"REQUIRE_POSTGRES"}
     assert found[("test_browser.py", "_require_chromium")] == {"REQUIRE_BROWSER"}
+    assert found[("test_openrefine.py", "_require_openrefine")] == {"REQUIRE_OPENREFINE"}
     assert set(ALLOWED) <= set(found), "ALLOWED names a skip that no longer exists"

@@ -131,7 +131,8 @@ class VersionNotCurrent(ProblemError):
 
 
 class MethodNotAllowed(ProblemError):
-    """The API is read-only: it answers GET, HEAD and OPTIONS (the `Allow` header)."""
+    """The API is read-only: it answers GET, HEAD and OPTIONS (the `Allow` header), and POST
+    only on /v1/reconcile, for OpenRefine's batches of reconciliation queries."""
 
     status = 405
     title = "Method not allowed"

@@ -69,6 +69,7 @@ async def index(snap: SnapshotDep, derived: DerivedDep) -> Response:
         "changes": "/v1/changes",
         "search": "/v1/search",
         "datapackage": "/v1/datapackage.json",
+        "reconcile": "/v1/reconcile",
         "docs": "/docs",
     }
     body = {"version": snap.version, "loaded_at": loaded_at, "counts": counts, "links": links}
