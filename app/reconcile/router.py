@@ -76,6 +76,17 @@ class InvalidReconciliation(ProblemError):
 
 
 TypeId = Literal["organization", "initiative", "person"]  # the keys of TYPES
+# JSONP, on every GET of the service; shown alone in the form, whose example answers JSON.
+Callback = Annotated[
+    str | None,
+    Field(
+        max_length=100,
+        pattern=CALLBACK,
+        description="JSONP: the answer wrapped in a call of this function (application/javascript).",
+        examples=["jsonp0"],
+        json_schema_extra={ALONE: True},
+    ),
+]
 
 
 class ReconcileQuery(BaseModel):
@@ -102,16 +113,7 @@ class ReconcileQuery(BaseModel):
             json_schema_extra={ALONE: True},  # queries or extend, not both
         ),
     ] = None
-    callback: Annotated[
-        str | None,
-        Field(
-            max_length=100,
-            pattern=CALLBACK,
-            description="JSONP: the answer wrapped in a call of this function (application/javascript).",
-            examples=["jsonp0"],
-            json_schema_extra={ALONE: True},  # the form's example answers JSON
-        ),
-    ] = None
+    callback: Callback = None
 
 
 class SuggestQuery(BaseModel):
@@ -122,16 +124,7 @@ class SuggestQuery(BaseModel):
     ]
     type: Annotated[TypeId | None, Field(description="Only records of this type.")] = None
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Suggestions (1..100).", examples=[10])] = 10
-    callback: Annotated[
-        str | None,
-        Field(
-            max_length=100,
-            pattern=CALLBACK,
-            description="JSONP: the answer wrapped in a call of this function (application/javascript).",
-            examples=["jsonp0"],
-            json_schema_extra={ALONE: True},
-        ),
-    ] = None
+    callback: Callback = None
 
 
 class PreviewQuery(BaseModel):
@@ -153,16 +146,7 @@ class PropertiesQuery(BaseModel):
 
     type: Annotated[TypeId | None, Field(description="The type of the records to extend.")] = None
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Properties at most.", examples=[10])] = 10
-    callback: Annotated[
-        str | None,
-        Field(
-            max_length=100,
-            pattern=CALLBACK,
-            description="JSONP: the answer wrapped in a call of this function (application/javascript).",
-            examples=["jsonp0"],
-            json_schema_extra={ALONE: True},
-        ),
-    ] = None
+    callback: Callback = None
 
 
 def _index(conn: Connection, version: int, cache: Any) -> Index:
