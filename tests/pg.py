@@ -72,8 +72,24 @@ class PostgresServer:
             "--locale=C.UTF-8",
         )
 
-    def start(self) -> None:
+    def replicate(self, primary: "PostgresServer") -> None:
+        """This server's data as a streaming replica of `primary`: pg_basebackup -R copies the
+        primary's data and writes standby.signal and primary_conninfo, so it starts as a hot standby."""
+        self._run(
+            str(self.bin_dir / "pg_basebackup"),
+            "-D", str(self.data),
+            "-h", "127.0.0.1",
+            "-p", str(primary.port),
+            "-U", "postgres",
+            "-X", "stream",
+            "-c", "fast",
+            "-R",
+        )  # fmt: skip
+
+    def start(self, *settings: str) -> None:
+        """Start the server, with more settings (`"hot_standby_feedback=on"`) if given."""
         opts = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        opts += "".join(f" -c {setting}" for setting in settings)
         self._run(
             str(self.bin_dir / "pg_ctl"),
             "-D",
@@ -142,6 +158,10 @@ class PostgresServer:
         )  # fmt: skip
         if icu_locale is not None:  # owned by the owner role, as the script creates it
             self.psql("-c", f'ALTER DATABASE "{name}" OWNER TO "{OWNER}"')
+        return self.database(name)
+
+    def database(self, name: str) -> Database:
+        """The URLs of database `name` on this server (a replica serves its primary's databases)."""
         base = f"postgresql+psycopg://{{}}:{PASSWORD}@127.0.0.1:{self.port}/{name}"
         return Database("postgresql", base.format(OWNER), base.format(READER))
 
