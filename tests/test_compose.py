@@ -24,10 +24,14 @@ DOCKERIGNORE = ROOT / ".dockerignore"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 INIT_SCRIPT = ROOT / "docker" / "initdb" / "10-roles.sh"
 ROLES_SQL = ROOT / "scripts" / "postgres_roles.sql"
+PROXY_CONF = ROOT / "docker" / "proxy" / "nginx.conf"
+REPLICA_START = ROOT / "docker" / "replica" / "start.sh"
+REPLICATION_INIT = ROOT / "docker" / "initdb" / "20-replication.sh"
 
 SETTINGS_ENV = {name.upper() for name in Settings.model_fields}
 PSQL_VARIABLE = re.compile(r"(?<![:\w]):(?:'(\w+)'|\"(\w+)\"|(\w+))")
-COMPOSE_VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
+# ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?message}, ${NAME?message}
+COMPOSE_VARIABLE = re.compile(r"\$\{(\w+)(?:(:?-)([^}]*)|(:?\?)([^}]*))?\}")
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:
@@ -73,8 +77,25 @@ def copy_sources() -> list[str]:
 
 
 def interpolate(value: str) -> str:
-    """Compose-style ${VAR:-default} with the defaults, independent of the caller's environment."""
-    return COMPOSE_VARIABLE.sub(lambda m: m.group(2) or "", value)
+    """Compose-style interpolation independent of the caller's environment: ${VAR:-default} is
+    its default, a required ${VAR:?message} the placeholder <VAR>."""
+
+    def value_of(match: re.Match[str]) -> str:
+        name, default_op, default, required_op, _ = match.groups()
+        if required_op:
+            return f"<{name}>"
+        return default or ""
+
+    return COMPOSE_VARIABLE.sub(value_of, value)
+
+
+def compose_variables() -> list[tuple[str, str | None, str | None]]:
+    """Every ${...} in docker-compose.yml: (name, default or None, required message or None)."""
+    found = []
+    for match in COMPOSE_VARIABLE.finditer(COMPOSE_FILE.read_text()):
+        name, default_op, default, required_op, message = match.groups()
+        found.append((name, default if default_op else None, message if required_op else None))
+    return found
 
 
 COMPOSE = yaml.safe_load(COMPOSE_FILE.read_text())
@@ -214,12 +235,64 @@ def test_healthcheck_probes_the_health_route() -> None:
     assert response.status_code == 200, f"GET {match.group(2)} answers {response.status_code}"
 
 
-def test_api_port_matches_uvicorn_port() -> None:
-    ports = SERVICES["api"]["ports"]
-    container_ports = {int(str(p).split(":")[-1].split("/")[0]) for p in ports}
-    assert container_ports == {uvicorn_port()}, (
-        f"api ports {ports} do not map uvicorn's port {uvicorn_port()}"
+def test_only_the_proxy_publishes_a_port() -> None:
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+    assert published == {"proxy"}, f"services publishing host ports: {published}"
+    ports = SERVICES["proxy"]["ports"]
+    listen = re.findall(r"^\s*listen\s+(\d+);", PROXY_CONF.read_text(), re.M)
+    container_ports = {str(p).split(":")[-1].split("/")[0] for p in ports}
+    assert container_ports == set(listen), f"proxy ports {ports} do not map nginx's listen {listen}"
+
+
+def test_proxy_is_a_maintained_nginx_over_every_api_replica() -> None:
+    image = SERVICES["proxy"]["image"]
+    name, _, tag = image.partition(":")
+    assert name == "nginx", f"proxy image {image!r}"
+    assert tuple(int(n) for n in tag.split("-")[0].split(".")) >= (1, 27, 3), (
+        f"{image}: `server ... resolve` needs nginx 1.27.3 or later"
     )
+    mounts = {target: source for source, target in volume_mounts("proxy")}
+    assert mounts.get("/etc/nginx/nginx.conf") == "./docker/proxy/nginx.conf", mounts
+    conf = PROXY_CONF.read_text()
+    servers = re.findall(r"^\s*server\s+([\w.-]+):(\d+)\s+resolve;", conf, re.M)
+    assert servers == [("api", str(uvicorn_port()))], f"upstream servers {servers}"
+    assert re.search(r"^\s*resolver\s+127\.0\.0\.11\b", conf, re.M), "no resolver: Docker's DNS"
+    assert re.search(r"proxy_pass\s+http://api;", conf), "the proxy does not pass to the api upstream"
+    assert re.search(r"proxy_set_header\s+Host\s+\$http_host;", conf), "links would name the upstream host"
+    replicas = int(interpolate(str(SERVICES["api"]["deploy"]["replicas"])))
+    assert replicas >= 2, f"api runs {replicas} replica(s)"
+    assert depends_on("proxy").get("api", {}).get("condition") == "service_healthy"
+
+
+def test_no_password_has_a_default() -> None:
+    """An unset password stops `docker compose up`, with a message naming the variable."""
+    variables = compose_variables()
+    passwords = [v for v in variables if "PASSWORD" in v[0]]
+    assert {name for name, _, _ in passwords} == {
+        "POSTGRES_PASSWORD", "APP_OWNER_PASSWORD", "APP_READER_PASSWORD", "REPLICATION_PASSWORD"
+    }  # fmt: skip
+    for name, default, message in passwords:
+        assert default is None, f"${{{name}}} has the default {default!r}"
+        assert message is not None and f"set {name}" in message, f"${{{name}}} must be required, saying so"
+
+
+def test_replica_is_a_streaming_hot_standby_of_db() -> None:
+    env = environment("replica")
+    assert SERVICES["replica"]["image"] == SERVICES["db"]["image"]
+    assert env["PRIMARY_HOST"] == "db"
+    assert env["REPLICATION_USER"] == environment("db")["REPLICATION_USER"]
+    assert env["REPLICATION_PASSWORD"] == environment("db")["REPLICATION_PASSWORD"]
+    start = REPLICA_START.read_text()
+    assert os.access(REPLICA_START, os.X_OK), "docker/replica/start.sh is not executable"
+    assert re.search(r"pg_basebackup\b[^\n]*\s-R\b", start), "the replica is not made by pg_basebackup -R"
+    assert "hot_standby=on" in start and "hot_standby_feedback=on" in start
+    assert SERVICES["replica"]["entrypoint"] == ["/replica/start.sh"]
+    assert {t: s for s, t in volume_mounts("replica")}.get("/replica") == "./docker/replica"
+    assert depends_on("replica").get("db", {}).get("condition") == "service_healthy"
+    grant = REPLICATION_INIT.read_text()
+    assert "REPLICATION LOGIN" in grant and "host replication $REPLICATION_USER" in grant
+    assert os.access(REPLICATION_INIT, os.X_OK)
+    assert "wal_level=replica" in SERVICES["db"]["command"]
 
 
 def test_seed_script_exists_and_accepts_its_flags() -> None:
@@ -249,24 +322,30 @@ def test_database_url_is_a_settings_field(service: str, variable: str) -> None:
 
 @pytest.mark.parametrize("service", ["api", "seed"])
 def test_every_env_var_is_used(service: str) -> None:
+    uvicorn_reads = {"FORWARDED_ALLOW_IPS"}  # uvicorn's own Config reads it from the environment
     unknown = [
-        name for name in environment(service) if name not in SETTINGS_ENV and name not in dockerfile_cmd()
+        name
+        for name in environment(service)
+        if name not in SETTINGS_ENV and name not in dockerfile_cmd() and name not in uvicorn_reads
     ]
-    assert not unknown, f"{service} sets {unknown}, read neither by Settings nor by the CMD"
+    assert not unknown, f"{service} sets {unknown}, read neither by Settings, uvicorn nor by the CMD"
 
 
 @pytest.mark.parametrize(
-    ("service", "variable", "role", "password"),
+    ("service", "variable", "role", "password", "host"),
     [
-        ("seed", "LOADER_DATABASE_URL", "APP_OWNER", "APP_OWNER_PASSWORD"),
-        ("api", "DATABASE_URL", "APP_READER", "APP_READER_PASSWORD"),
+        ("seed", "LOADER_DATABASE_URL", "APP_OWNER", "APP_OWNER_PASSWORD", "db"),
+        ("api", "DATABASE_URL", "APP_READER", "APP_READER_PASSWORD", "replica"),
     ],
 )
-def test_database_url_matches_the_db_service(service: str, variable: str, role: str, password: str) -> None:
+def test_database_url_matches_the_db_service(
+    service: str, variable: str, role: str, password: str, host: str
+) -> None:
+    """The loader writes the primary; the API reads the replica, as the reader role."""
     url = database_url(service, variable)
     db_env = environment("db")
     assert url.drivername == "postgresql+psycopg", f"{variable} uses driver {url.drivername}"
-    assert url.host == "db", f"{variable} points at host {url.host!r}, not the db service"
+    assert url.host == host, f"{variable} points at host {url.host!r}, not the {host} service"
     assert url.port in (None, 5432), f"{variable} uses port {url.port}"
     assert url.database == db_env["APP_DB"], f"{variable} names database {url.database!r}"
     assert url.username == db_env[role], f"{variable} logs in as {url.username!r}, not {role}"

@@ -9,6 +9,7 @@ ETag of its version; a replica whose replay is paused (fallen behind) goes on an
 version, 304s included, until it catches up.
 """
 
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,8 @@ import httpx
 import pytest
 
 from app.seeding.load import load
-from tests.pg import Database, PostgresServer
+from tests.helpers import FIXTURES
+from tests.pg import ROOT, Database, PostgresServer
 from tests.server import uvicorn_server
 from tests.traffic import Answer, Traffic, answers, check, make_seed_sets, version_of
 
@@ -178,3 +180,74 @@ def test_postgresql_replica_behind_answers_its_own_version(
             assert after.json()["amount"] == 800
             assert answers(http) == expected_b
         assert process.poll() is None, "uvicorn died"
+
+
+def as_postgres(server: PostgresServer, env: dict[str, str], *command: str) -> list[str]:
+    """`command` with exactly `env`, as the postgres user when the tests run as root."""
+    settings = [f"{name}={value}" for name, value in env.items()]
+    prefix = ["runuser", "-u", "postgres", "--"] if server.as_root else []
+    return [*prefix, "env", "-i", *settings, *command]
+
+
+def test_postgresql_compose_scripts_make_a_streaming_replica(pg_server: PostgresServer) -> None:
+    """docker-compose.yml's own scripts, run with Debian's binaries: docker/initdb/20-replication.sh
+    on a primary (the replication role and its pg_hba.conf line), then docker/replica/start.sh
+    (pg_basebackup -R, then postgres as a hot standby), which must stream every load.
+    The test servers trust loopback connections, so the role's password itself is not tried."""
+    primary, standby = PostgresServer(pg_server.bin_dir), PostgresServer(pg_server.bin_dir)
+    path = f"{pg_server.bin_dir}:/usr/bin:/bin"
+    process = None
+    try:
+        primary.init()
+        primary.start()
+        grant = {
+            "PATH": path, "PGHOST": "127.0.0.1", "PGPORT": str(primary.port), "PGDATA": str(primary.data),
+            "POSTGRES_USER": "postgres", "REPLICATION_USER": "replicator", "REPLICATION_PASSWORD": "test-password",
+        }  # fmt: skip
+        script = str(ROOT / "docker" / "initdb" / "20-replication.sh")
+        subprocess.run(as_postgres(primary, grant, script), check=True, capture_output=True, timeout=60)
+        assert "host replication replicator all scram-sha-256" in (primary.data / "pg_hba.conf").read_text()
+        primary.psql("-c", "SELECT pg_reload_conf()")
+        db = primary.create_database()
+        load(db.writer_url, FIXTURES / "minimal" / "seeds", articles=FIXTURES / "minimal" / "articles")
+
+        env = {
+            "PATH": path, "PGDATA": str(standby.data), "PGPORT": str(primary.port), "PRIMARY_HOST": "127.0.0.1",
+            "REPLICATION_USER": "replicator", "REPLICATION_PASSWORD": "test-password",
+        }  # fmt: skip
+        start = str(ROOT / "docker" / "replica" / "start.sh")
+        server_args = ["-p", str(standby.port), "-k", str(standby.data), "-c", "listen_addresses=127.0.0.1"]
+        log = (standby.base / "start.log").open("wb")
+        process = subprocess.Popen(
+            as_postgres(standby, env, start, *server_args), stdout=log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + CATCH_UP_S
+        while True:
+            assert process.poll() is None, (standby.base / "start.log").read_text()
+            try:
+                if standby.psql("-tAc", "SELECT pg_is_in_recovery()").strip() == "t":
+                    break
+            except subprocess.CalledProcessError:
+                pass
+            assert time.monotonic() < deadline, (standby.base / "start.log").read_text()
+            time.sleep(0.2)
+        assert (standby.data / "standby.signal").exists(), "pg_basebackup -R wrote no standby.signal"
+        senders = primary.psql("-tAc", "SELECT usename, state FROM pg_stat_replication")
+        assert senders.split() == ["replicator|streaming"], senders
+
+        on_standby = standby.database(name_of(db))
+        assert version_on(standby, on_standby) == version_on(primary, db)
+        sets = make_seed_sets(standby.base / "sets")
+        load(db.writer_url, sets["B"][0], articles=sets["B"][1])
+        deadline = time.monotonic() + CATCH_UP_S
+        while version_on(standby, on_standby) != version_on(primary, db):
+            assert time.monotonic() < deadline, "the standby did not stream the second load"
+            time.sleep(0.1)
+    finally:
+        standby.destroy()  # pg_ctl stop: the postmaster that start.sh became
+        if process is not None:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        primary.destroy()
