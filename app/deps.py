@@ -21,18 +21,25 @@ from app.config import Settings
 from app.dates import today
 from app.middleware import HEAD_REQUEST
 
+# Dependencies are `async def`, even where they only read app.state: FastAPI runs a plain `def`
+# dependency on its thread pool, a hop that cost as much as a record's own queries.
 
-def app_settings(request: Request) -> Settings:
+
+def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def derived_cache(request: Request) -> DerivedCache:
+async def app_settings(request: Request) -> Settings:
+    return settings_of(request)
+
+
+async def derived_cache(request: Request) -> DerivedCache:
     cache: DerivedCache = request.app.state.derived
     return cache
 
 
-def count_index(request: Request) -> CountIndex | None:
+async def count_index(request: Request) -> CountIndex | None:
     counts: CountIndex | None = getattr(request.app.state, "counts", None)
     return counts
 
@@ -103,7 +110,7 @@ async def connection(request: Request) -> AsyncIterator[Connection]:
     streaming exports that would give connections back: so every checkout first takes a
     slot of an asyncio semaphore as large as the pool, and waits there instead.
     """
-    settings = app_settings(request)
+    settings = settings_of(request)
     gate: asyncio.Semaphore = request.app.state.gate
     if gate.locked():  # wait_for costs a task: only when there is something to wait for
         try:

@@ -212,7 +212,7 @@ class Listing:
         return BitmapMatches(sql, bitmaps, bitmaps.matching(dims))
 
 
-def listing(
+async def listing(
     request: Request, snap: ListSnapshotDep, settings: SettingsDep, derived: DerivedDep, counts: CountsDep
 ) -> Listing:
     return Listing(request, snap, settings, derived, counts)
