@@ -21,8 +21,9 @@ from app.config import Settings
 from app.dates import today
 from app.middleware import HEAD_REQUEST
 
-# Dependencies are `async def`, even where they only read app.state: FastAPI runs a plain `def`
-# dependency on its thread pool, a hop that cost as much as a record's own queries.
+# What the application keeps in app.state, read directly by the dependencies below: each
+# dependency FastAPI resolves costs tens of microseconds, a plain `def` one a thread-pool hop too
+# (as much as a record's own queries), so the few that remain are `async def`.
 
 
 def settings_of(request: Request) -> Settings:
@@ -30,21 +31,24 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-async def app_settings(request: Request) -> Settings:
-    return settings_of(request)
-
-
-async def derived_cache(request: Request) -> DerivedCache:
+def derived_of(request: Request) -> DerivedCache:
     cache: DerivedCache = request.app.state.derived
     return cache
 
 
-async def count_index(request: Request) -> CountIndex | None:
+def counts_of(request: Request) -> CountIndex | None:
     counts: CountIndex | None = getattr(request.app.state, "counts", None)
     return counts
 
 
-SettingsDep = Annotated[Settings, Depends(app_settings)]
+async def derived_cache(request: Request) -> DerivedCache:
+    return derived_of(request)
+
+
+async def count_index(request: Request) -> CountIndex | None:
+    return counts_of(request)
+
+
 DerivedDep = Annotated[DerivedCache, Depends(derived_cache)]
 CountsDep = Annotated[CountIndex | None, Depends(count_index)]
 
@@ -127,7 +131,7 @@ async def connection(request: Request) -> AsyncIterator[Connection]:
 
 
 @asynccontextmanager
-async def _snapshot(request: Request, settings: Settings, representation: Format) -> AsyncIterator[Snapshot]:
+async def _snapshot(request: Request, representation: Format) -> AsyncIterator[Snapshot]:
     """A connection inside one read transaction; a 304 before any query if the tag matches.
 
     A tag is sent only with a 200, and it names the version, the query and the representation:
@@ -139,7 +143,7 @@ async def _snapshot(request: Request, settings: Settings, representation: Format
         with conn.begin():
             version = dataset_version(conn)
             etag = make_etag(request, version, representation)
-            headers = cache_headers(etag, settings.cache_max_age_s)
+            headers = cache_headers(etag, settings_of(request).cache_max_age_s)
             tags = _tags(request.headers.get("if-none-match"))
             if etag.removeprefix("W/") in tags:
                 raise NotModified(headers)
@@ -147,13 +151,13 @@ async def _snapshot(request: Request, settings: Settings, representation: Format
             yield Snapshot(conn, version, representation, headers, head=head, any_tag="*" in tags)
 
 
-async def snapshot(request: Request, settings: SettingsDep) -> AsyncIterator[Snapshot]:
+async def snapshot(request: Request) -> AsyncIterator[Snapshot]:
     """The snapshot of an endpoint that serves JSON only (406 if the client accepts no JSON)."""
-    async with _snapshot(request, settings, negotiate(request.headers.get("accept"), JSON_ONLY)) as snap:
+    async with _snapshot(request, negotiate(request.headers.get("accept"), JSON_ONLY)) as snap:
         yield snap
 
 
-async def list_snapshot(request: Request, settings: SettingsDep) -> AsyncIterator[Snapshot]:
+async def list_snapshot(request: Request) -> AsyncIterator[Snapshot]:
     """The snapshot of a list: one JSON page, or every row as CSV / NDJSON (`format` or Accept);
     of a list's export path (`/v1/pledges.csv`), that export only (406 if Accept excludes it)."""
     accept = request.headers.get("accept")
@@ -162,13 +166,13 @@ async def list_snapshot(request: Request, settings: SettingsDep) -> AsyncIterato
         representation = negotiate(accept, exported)
     else:
         representation = negotiate(accept, EVERY_FORMAT, chosen=request.query_params.get("format"))
-    async with _snapshot(request, settings, representation) as snap:
+    async with _snapshot(request, representation) as snap:
         yield snap
 
 
-async def feed_snapshot(request: Request, settings: SettingsDep) -> AsyncIterator[Snapshot]:
+async def feed_snapshot(request: Request) -> AsyncIterator[Snapshot]:
     """The snapshot of a feed (`/v1/changes.atom`): its path names its one representation."""
-    async with _snapshot(request, settings, Format.json) as snap:
+    async with _snapshot(request, Format.json) as snap:
         yield snap
 
 

@@ -32,7 +32,7 @@ from app.common.responses import json_response, respond
 from app.common.sorting import SortField, SortKey, keyset_after, order_by, parse_sort
 from app.common.sql import Prepared, in_values, raw_rows
 from app.config import Settings
-from app.deps import CountsDep, DerivedDep, ListSnapshotDep, SettingsDep, Snapshot
+from app.deps import ListSnapshotDep, Snapshot, counts_of, derived_of, settings_of
 from app.search.engine import matching_ids
 
 Embed = Callable[[Connection, list[Row]], list[Row]]
@@ -212,10 +212,8 @@ class Listing:
         return BitmapMatches(sql, bitmaps, bitmaps.matching(dims))
 
 
-async def listing(
-    request: Request, snap: ListSnapshotDep, settings: SettingsDep, derived: DerivedDep, counts: CountsDep
-) -> Listing:
-    return Listing(request, snap, settings, derived, counts)
+async def listing(request: Request, snap: ListSnapshotDep) -> Listing:
+    return Listing(request, snap, settings_of(request), derived_of(request), counts_of(request))
 
 
 ListingDep = Annotated[Listing, Depends(listing)]
