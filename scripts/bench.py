@@ -3,6 +3,7 @@
 python scripts/bench.py [--quick] [--initiatives N] [--duration S] [--connections C]
 python scripts/bench.py --export            # full CSV export of every pledge: time, size, peak RSS
 python scripts/bench.py --profile SHAPE     # our server under pyinstrument for one query shape
+python scripts/bench.py --postgresql        # the shapes on PostgreSQL, against their SQL alone
 
 Builds (or reuses, keyed by scale and seed, under bench-data/) a database with scripts/synth.py,
 starts three servers on loopback, each one process under the same uvicorn (uvloop + httptools
@@ -25,12 +26,19 @@ Each run reports the CPU the server, wrk and every other process used (/proc), s
 disturbed by other work on the machine, or limited by wrk, shows as such; after each run the
 server is left to finish the requests wrk abandoned before the next run starts.
 
+Shapes: list, record, deep (page 1,000 by cursor), search, facets, figures, timeline, changes
+(the change feed since a version, by cursor) and history (an initiative `?as_of_version=N`);
+the synthetic history is scripts/synth.py's (11 versions, 1 initiative in 500 changed by each).
+Then list and record again on two workers (`--no-two-workers` skips them), and the report ends
+with issue 16's targets, each with its figure and whether it is met.
+
 wrk: `apt-get update && apt-get install -y wrk` (Debian package).
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import http.client
 import json
 import os
@@ -51,7 +59,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench-data"
-SHAPES = ["list", "record", "deep", "search", "facets", "figures", "timeline"]
+SHAPES = ["list", "record", "deep", "search", "facets", "figures", "timeline", "changes", "history"]
 # Shapes that are a page of a list filtered by a value and a country, compared row for row.
 PAGES = ("list", "deep", "figures", "timeline")
 SERVERS = ["ours", "datasette", "ceiling"]
@@ -98,6 +106,10 @@ async def ceiling(scope: dict[str, Any], receive: Callable[..., Any], send: Call
         shape = "figures"
     elif path == "/v1/timeline":
         shape = "timeline"
+    elif path == "/v1/changes":
+        shape = "changes"
+    elif b"as_of_version=" in query:
+        shape = "history"
     elif path.startswith("/v1/initiatives/"):
         shape = "record"
     elif b"cursor=" in query:
@@ -123,10 +135,18 @@ def free_port() -> int:
 
 
 def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (all its threads), from /proc/PID/stat."""
+    """utime + stime of a process (all its threads) and of its live children (uvicorn's workers),
+    from /proc/PID/stat."""
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # fields 14 and 15 of the whole line
+    own = (int(fields[11]) + int(fields[12])) / CLK_TCK  # fields 14 and 15 of the whole line
+    children: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            children.update(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            pass
+    return own + sum(cpu_seconds(child) for child in children)
 
 
 def busy_seconds() -> float:
@@ -240,7 +260,9 @@ def database(initiatives: int, seed: int) -> Path:
     if path.exists():
         try:
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as probe:
-                if probe.execute("SELECT version FROM dataset WHERE id = 1").fetchone():
+                # a database of an older synth.py (no history) is built again
+                has_history = probe.execute("SELECT count(*) FROM changes").fetchone()[0] > 0
+                if probe.execute("SELECT version FROM dataset WHERE id = 1").fetchone() and has_history:
                     print(f"reusing {path.relative_to(ROOT)} ({path.stat().st_size / 1e6:,.0f} MB)")
                     return path
         except sqlite3.Error:
@@ -489,6 +511,46 @@ def build_paths(
         "events of one kind in a country, 50 in date order; datasette: timeline_events?event=..&_where=id"
         " in (select event_id from timeline_countries ..)&_nocount=1 (its primary key is the order)"
     )
+
+    # 8. the change feed since a version, from a random change on (by cursor), with its total.
+    from app.history.router import ChangeQuery, feed_cursor
+
+    changes = conn.execute("SELECT version, resource, record_id FROM changes ORDER BY 1, 2, 3").fetchall()
+    latest = conn.execute("SELECT max(version) FROM versions").fetchone()[0]
+    ours_changes, ds_changes = [], []
+    for _ in range(count):
+        since = rng.randint(1, latest - 2)
+        first = bisect.bisect_right(changes, (since, "\uffff", ""))
+        version, resource, record_id = changes[rng.randint(first, len(changes) - 1)]
+        query = ChangeQuery.model_validate({"since": since, "resource": [resource]})
+        token = feed_cursor(query, {"version": version, "resource": resource, "id": record_id})
+        ours_changes.append(f"/v1/changes?since={since}&resource={resource}&limit={PAGE}&cursor={token}")
+        nxt = ",".join((str(version), resource, record_id))
+        ds_changes.append(
+            ds_table("changes", [("version__gt", str(since)), ("resource", resource), ("_size", str(PAGE)),
+                                 ("_next", nxt), ("_nocount", "1"), ("_shape", "objects")])
+        )  # fmt: skip
+    paths.ours["changes"], paths.datasette["changes"] = ours_changes, ds_changes
+    paths.notes["changes"] = (
+        f"50 changes of a feed since a version (of {latest}), from a random change on, with the feed's"
+        " total; datasette: changes?version__gt=..&resource=..&_next=..&_nocount=1 (its primary key is the order)"
+    )
+
+    # 9. a record as of a version, from its history (a version at or after one of its changes).
+    ours_history, ds_history = [], []
+    for _ in range(count):
+        version, resource, record_id = rng.choice(changes)
+        at = rng.randint(version, latest)
+        ours_history.append(f"/v1/initiatives/{record_id}?as_of_version={at}")
+        ds_history.append(
+            ds_table("changes", [("resource", resource), ("record_id", record_id), ("version__lte", str(at)),
+                                 ("_sort_desc", "version"), ("_size", "1"), ("_nocount", "1"), ("_shape", "objects")])
+        )  # fmt: skip
+    paths.ours["history"], paths.datasette["history"] = ours_history, ds_history
+    paths.notes["history"] = (
+        "an initiative as of a version, with first_seen and last_changed; datasette: its last change at"
+        " or before the version (changes?record_id=..&version__lte=..&_sort_desc=version&_size=1)"
+    )
     conn.close()
     return paths
 
@@ -516,6 +578,21 @@ def check_shape(shape: str, ours: Server, ds: Server, ceiling_srv: Server | None
         assert o["id"] == path_o.rsplit("/", 1)[1] and "citations" in o, f"ours record: {str(o)[:200]}"
         same = d["rows"][0]["id"] == o["id"] if isinstance(d["rows"][0], dict) else d["rows"][0][0] == o["id"]
         detail = f"{len(o['participants'])} participants, {len(o['citations'])} citations"
+    elif shape == "changes":
+        assert isinstance(o.get("items"), list) and o["items"], f"ours changes: {str(o)[:200]}"
+        ours_keys = [(i["version"], i["resource"], i["id"]) for i in o["items"]]
+        same = ours_keys == [(r["version"], r["resource"], r["record_id"]) for r in d["rows"]]
+        detail = f"{len(ours_keys)} changes, total {o['total']}"
+    elif shape == "history":
+        assert o["id"] == path_o.split("/")[3].split("?")[0] and o["last_changed"], (
+            f"ours history: {str(o)[:200]}"
+        )
+        row = d["rows"][0]
+        stamps = ("first_seen", "last_changed")
+        same = row["record_id"] == o["id"] and json.loads(row["after"]) == {
+            k: v for k, v in o.items() if k not in stamps
+        }
+        detail = f"as of version {path_o.rsplit('=', 1)[1]}, last changed in {o['last_changed']['version']}"
     elif shape == "search":
         assert isinstance(o.get("items"), list) and o["items"], f"ours search: {str(o)[:200]}"
         same = [(i["type"], i["id"]) for i in o["items"]] == [(r["resource"], r["record_id"]) for r in d]
@@ -648,9 +725,21 @@ def _children_cpu_delta() -> float:
 # ---------------------------------------------------------------------------------------------
 
 
-def start_ours(db: Path, *, profile_to: Path | None = None) -> Server:
+def start_ours(
+    db: Path, *, profile_to: Path | None = None, workers: int = 1, url: str | None = None
+) -> Server:
     port = free_port()
-    uvicorn = ["-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    uvicorn = [
+        "-m",
+        "uvicorn",
+        "app.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     cmd = [sys.executable, *uvicorn]
     if profile_to is not None:
         cmd = [
@@ -665,21 +754,24 @@ def start_ours(db: Path, *, profile_to: Path | None = None) -> Server:
             "0.0005",
             *uvicorn,
         ]
-    server = start("ours", cmd, {"DATABASE_URL": f"sqlite:///{db}"}, "/health", port)
-    wait_for_bitmaps(server)
+    name = "ours" if workers == 1 else f"ours-{workers}-workers"
+    server = start(name, cmd, {"DATABASE_URL": url or f"sqlite:///{db}"}, "/health", port)
+    wait_for_bitmaps(server, in_a_row=1 if workers == 1 else 10 * workers)
     return server
 
 
-def wait_for_bitmaps(server: Server, limit: float = 600) -> None:
-    """Wait until the API counts from its bitmaps (built in the background at start-up)."""
-    started = time.monotonic()
+def wait_for_bitmaps(server: Server, limit: float = 600, in_a_row: int = 1) -> None:
+    """Wait until the API counts from its bitmaps (built in the background at start-up); with
+    several workers, until `in_a_row` answers in a row (each on a new connection, to any worker) say so."""
+    started, ready = time.monotonic(), 0
     while time.monotonic() - started < limit:
         status, _, body = fetch(server, "/ready")
         state = json.loads(body).get("count_bitmaps") if status == 200 else None
-        if state in ("ready", "off"):
-            print(f"ours: count bitmaps {state} after {time.monotonic() - started:.1f} s")
+        ready = ready + 1 if state in ("ready", "off") else 0
+        if ready >= in_a_row:
+            print(f"{server.name}: count bitmaps {state} after {time.monotonic() - started:.1f} s")
             return
-        time.sleep(0.5)
+        time.sleep(0.5 if ready == 0 else 0.05)
     raise SystemExit(f"ours: count bitmaps not built within {limit:.0f} s; see {server.log}")
 
 
@@ -775,10 +867,108 @@ def run_shapes(args: argparse.Namespace, db: Path, shapes: list[str]) -> None:
                     f" wrk {r['wrk_cores']:.2f}, others {r['other_cores']:.2f}",
                     flush=True,
                 )
-        report(args, db, paths, shapes, results)
+        two: dict[str, dict[str, Any]] = {}
+        scaled = [shape for shape in TWO_WORKER_SHAPES if shape in shapes]
+        if scaled and not args.no_two_workers:
+            servers.pop("ours").stop()
+            servers["ours-2"] = start_ours(db, workers=2)
+            for shape in scaled:
+                if args.warmup > 0:
+                    run_wrk(servers["ours-2"], paths.ours[shape], args.warmup, args.connections, args.threads,
+                            len(paths.ours[shape]) // 2)  # fmt: skip
+                r = two[shape] = run_wrk(
+                    servers["ours-2"], paths.ours[shape], args.duration, args.connections, args.threads
+                )
+                print(
+                    f"  {shape:<7} {'ours, 2 workers':<9} {r['rps']:>9,.0f} req/s  p50 {r['p50_ms']:7.1f} ms"
+                    f"  p99 {r['p99_ms']:7.1f} ms  server {r['server_cores']:.2f} cores, wrk {r['wrk_cores']:.2f},"
+                    f" others {r['other_cores']:.2f}",
+                    flush=True,
+                )
+        report(args, db, paths, shapes, results, two)
     finally:
         for server in servers.values():
             server.stop()
+
+
+TWO_WORKER_SHAPES = ("list", "record")
+NEW_SHAPES = ("figures", "timeline", "changes", "history")
+
+
+def targets(
+    args: argparse.Namespace,
+    shapes: list[str],
+    results: dict[str, dict[str, dict[str, Any]]],
+    two: dict[str, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Issue 16's targets, each with its figure from this run and whether it is met."""
+    out: list[dict[str, Any]] = []
+
+    def add(target: str, shape: str, figure: float, goal: float, unit: str, below: bool = False) -> None:
+        met = figure < goal if below else figure >= goal
+        out.append(
+            {
+                "target": target,
+                "shape": shape,
+                "figure": round(figure, 3),
+                "goal": goal,
+                "unit": unit,
+                "met": met,
+            }
+        )
+
+    for shape in shapes:
+        ours, ds = results[shape]["ours"]["rps"], results[shape]["datasette"]["rps"]
+        add("5x Datasette", shape, ours / max(ds, 1e-9), 5.0, "x")
+    for shape in ("list", "record", "deep"):
+        if shape in shapes:
+            add(
+                "p99 under 50 ms (16 connections)",
+                shape,
+                results[shape]["ours"]["p99_ms"],
+                50.0,
+                "ms",
+                below=True,
+            )
+    for shape in ("list", "record"):
+        if shape in shapes:
+            add(
+                "10% of the bare ceiling",
+                shape,
+                results[shape]["ours"]["rps"] / results[shape]["ceiling"]["rps"],
+                0.10,
+                "%",
+            )
+    for shape, r in two.items():
+        add("2 workers at 1.8x one", shape, r["rps"] / results[shape]["ours"]["rps"], 1.8, "x")
+    for shape in NEW_SHAPES:
+        if shape in shapes:
+            ratio = results[shape]["ours"]["rps"] / results[shape]["ceiling"]["rps"]
+            out.append({"target": "new shape: ratio to the ceiling", "shape": shape, "figure": round(ratio, 4),
+                        "goal": None, "unit": "%", "met": None})  # fmt: skip
+    return out
+
+
+def print_targets(args: argparse.Namespace, found: list[dict[str, Any]]) -> None:
+    print(
+        f"\ntargets at {args.initiatives:,} initiatives (issue 16; p99 and 5x are asked at 100,000 and 1,000,000):"
+    )
+    for t in found:
+        value = f"{t['figure']:.1%}" if t["unit"] == "%" else f"{t['figure']:,.2f} {t['unit']}"
+        goal = (
+            ""
+            if t["goal"] is None
+            else (f"{t['goal']:.0%}" if t["unit"] == "%" else f"{t['goal']:g} {t['unit']}")
+        )
+        if t["met"] is None:
+            verdict = "(measured)"
+        elif t["met"]:
+            verdict = "met"
+        elif t["unit"] == "ms":
+            verdict = f"MISSED by {t['figure'] - t['goal']:,.1f} ms"
+        else:
+            verdict = f"MISSED: {t['figure'] / t['goal']:.0%} of the goal"
+        print(f"  {t['target']:<34} {t['shape']:<8} {value:>10}   goal {goal:>6}   {verdict}")
 
 
 def report(
@@ -787,6 +977,7 @@ def report(
     paths: Paths,
     shapes: list[str],
     results: dict[str, dict[str, dict[str, Any]]],
+    two: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     print()
     header = (
@@ -853,7 +1044,13 @@ def report(
             for s, rs in results.items()
         },
         "ratios": {s: {k: round(v, 3) for k, v in r.items()} for s, r in ratios.items()},
+        "two_workers": {
+            s: {k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}
+            for s, r in (two or {}).items()
+        },
+        "targets": targets(args, shapes, results, two or {}),
     }
+    print_targets(args, summary["targets"])
     print(json.dumps(summary, separators=(",", ":")))
 
 
@@ -973,6 +1170,117 @@ def run_profile(args: argparse.Namespace, db: Path, shape: str) -> None:
     )
 
 
+def raw_sql_ms(url: str, paths: list[str], sample: int) -> tuple[float, float]:
+    """The SQL our API runs for `sample` of these paths, recorded at the driver
+    (tests/statements.py) from an in-process app with its count bitmaps built, then run again
+    through psycopg alone, one request's statements in one read-only transaction as the API runs
+    them: milliseconds per request of that SQL, and statements per request."""
+    import psycopg
+    from fastapi.testclient import TestClient
+
+    from app.config import Settings
+    from app.main import create_app
+    from tests.statements import StatementRecorder
+
+    recorded: list[list[Any]] = []
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        deadline = time.monotonic() + 600
+        while client.get("/ready").json().get("count_bitmaps") not in ("ready", "off"):
+            if time.monotonic() > deadline:
+                raise SystemExit("in-process app: count bitmaps not built in 600 s")
+            time.sleep(0.5)
+        with StatementRecorder(client.app.state.engine) as recorder:  # type: ignore[attr-defined]
+            for path in paths[:sample]:
+                recorder.clear()
+                response = client.get(path)
+                if response.status_code != 200:
+                    raise SystemExit(f"in-process app: {path} answered {response.status_code}")
+                recorded.append([(q.sql, q.parameters) for q in recorder.queries()])
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for statements in recorded[:20]:  # warm: plans and pages, as the server's were
+            for sql, params in statements:
+                conn.execute(sql, params).fetchall()
+        t0 = time.perf_counter()
+        for statements in recorded:
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                for sql, params in statements:
+                    conn.execute(sql, params).fetchall()
+        seconds = time.perf_counter() - t0
+    return seconds / len(recorded) * 1000, sum(map(len, recorded)) / len(recorded)
+
+
+def run_postgresql(args: argparse.Namespace, shapes: list[str]) -> None:
+    """Our API on a local PostgreSQL server (Debian's package, started here) over the same
+    synthetic data, each shape at 16 connections and at one, against the time of its own SQL
+    run through psycopg alone."""
+    from scripts.synth import build
+    from tests.pg import PostgresServer, find_bin_dir
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        raise SystemExit("PostgreSQL server binaries not found: apt-get install -y postgresql")
+    sqlite_db = database(args.initiatives, args.seed)  # the paths are drawn from the same rows
+    server = PostgresServer(bin_dir)
+    ours: Server | None = None
+    try:
+        server.init()
+        server.start("shared_buffers=4GB", "effective_cache_size=12GB", "work_mem=64MB", "max_connections=50")
+        db = server.create_database()
+        print(
+            f"postgresql {bin_dir.parent.name} on port {server.port}; building {args.initiatives:,} initiatives"
+        )
+        result = build(
+            db.writer_url, initiatives=args.initiatives, seed=args.seed, force=True, progress=False
+        )
+        print(f"built {result['rows']:,} rows in {result['seconds']:.1f} s ({result['bytes'] / 1e6:,.0f} MB)")
+        server.psql("-c", "CHECKPOINT")
+        ours = start_ours(sqlite_db, url=db.reader_url)
+        paths = build_paths(sqlite_db, sqlite_db.stem, args.seed, args.paths, args.deep_page, ours)
+        print(
+            f"\nwrk: {args.connections} connections and 1, {args.duration:g} s per run after a {args.warmup:g} s warm-up\n"
+        )
+        header = (
+            f"{'shape':<9}{'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'srv cores':>9}   {'1 conn: ms':>10}"
+            f" {'raw SQL ms':>10} {'stmts':>5} {'API ms':>7} {'API share':>9}"
+        )
+        print(header)
+        print("-" * len(header))
+        rows: dict[str, dict[str, float]] = {}
+        _children_cpu_delta()
+        for shape in shapes:
+            plist = paths.ours[shape]
+            if args.warmup > 0:
+                run_wrk(ours, plist, args.warmup, args.connections, args.threads, len(plist) // 2)
+            many = run_wrk(ours, plist, args.duration, args.connections, args.threads)
+            one = run_wrk(ours, plist, args.duration, 1, 1, len(plist) // 4)
+            per_request = 1000 / one["rps"]
+            raw, statements = raw_sql_ms(db.reader_url, plist[len(plist) // 4 :], 300)
+            rows[shape] = {
+                "rps": many["rps"], "p50_ms": many["p50_ms"], "p99_ms": many["p99_ms"],
+                "server_cores": many["server_cores"], "one_connection_ms": per_request, "raw_sql_ms": raw,
+                "statements": statements, "api_ms": per_request - raw,
+            }  # fmt: skip
+            print(
+                f"{shape:<9}{many['rps']:>8,.0f} {many['p50_ms']:>7.1f} {many['p99_ms']:>7.1f}"
+                f" {many['server_cores']:>9.2f}   {per_request:>10.2f} {raw:>10.2f} {statements:>5.1f}"
+                f" {per_request - raw:>7.2f} {(per_request - raw) / per_request:>9.0%}",
+                flush=True,
+            )
+        print(
+            "\n'1 conn: ms' is a request's time end to end with one connection (1 / its req/s); 'raw SQL ms'"
+            " the same requests' statements (recorded at the driver) run through psycopg alone, each"
+            " request in one read-only transaction; 'API ms' the difference: HTTP, Python, JSON."
+        )
+        summary = {"postgresql": {"initiatives": args.initiatives, "shapes": rows}}
+        print(json.dumps(summary, separators=(",", ":"), default=lambda v: round(v, 3)))
+    finally:
+        if ours is not None:
+            ours.stop()
+        server.destroy()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100,000 initiatives, 4 s runs")
@@ -1000,6 +1308,13 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="before each run, wait up to this many seconds for the other processes to go quiet",
     )
+    parser.add_argument(
+        "--no-two-workers", action="store_true", help="skip the runs of list and record on two workers"
+    )
+    parser.add_argument(
+        "--postgresql", action="store_true",
+        help="the shapes on a local PostgreSQL server (Debian's package), against their own SQL through psycopg",
+    )  # fmt: skip
     parser.add_argument("--export", action="store_true", help="measure a full CSV export of pledges instead")
     parser.add_argument("--profile", choices=SHAPES, help="profile our server for one shape instead")
     parser.add_argument("--profile-lines", type=int, default=80)
@@ -1026,8 +1341,10 @@ def main(argv: list[str] | None = None) -> int:
         f" uvloop {'yes' if env['uvloop'] else 'no'}, httptools {'yes' if env['httptools'] else 'no'}"
     )
     DATA.mkdir(exist_ok=True)
-    db = database(args.initiatives, args.seed)
-    if args.export:
+    db = database(args.initiatives, args.seed)  # SQLite: measured, or the source of the paths
+    if args.postgresql:
+        run_postgresql(args, shapes)
+    elif args.export:
         run_export(args, db)
     elif args.profile:
         run_profile(args, db, args.profile)

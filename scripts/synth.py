@@ -8,7 +8,8 @@ PostgreSQL: the migration is downgraded to base first). Proportions and skews im
 curated data: about one organization per 20 initiatives (10% with a parent), 1-4 participants
 and 1-3 countries per initiative with a Zipf-like skew over ASEAN + CN, US, JP, KR, IN, ~0.3
 MoUs and ~1 pledge per initiative, ~10 sources per 1000 initiatives, 1-2 quoted citations per
-initiative, MoU and pledge, a search document per record and the engine's full-text index.
+initiative, MoU and pledge, a search document per record and the engine's full-text index, and a
+history of 11 versions (`history`: 1 initiative in 500 modified by each version after the first).
 
 The same --seed gives the same rows: each chunk of 2,000 records draws from its own
 random.Random seeded with (seed, table, first record), so the rows do not depend on how many
@@ -754,13 +755,13 @@ class SqliteSink:
     def search_index(self) -> None:
         self.cur.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
 
-    def dataset(self, loaded_at: datetime) -> None:
+    def dataset(self, loaded_at: datetime, version: int) -> None:
         from sqlalchemy.dialects import sqlite
 
         dialect = sqlite.dialect()  # stored exactly as the loader's SQLAlchemy insert stores it
         to_db = Base.metadata.tables["dataset"].c.loaded_at.type.dialect_impl(dialect).bind_processor(dialect)
         value = to_db(loaded_at) if to_db else loaded_at.replace(tzinfo=None).isoformat(" ")
-        self.cur.execute("INSERT INTO dataset (id, version, loaded_at) VALUES (1, 1, ?)", (value,))
+        self.cur.execute("INSERT INTO dataset (id, version, loaded_at) VALUES (1, ?, ?)", (version, value))
 
     def analyze(self) -> None:
         self.cur.execute("ANALYZE")
@@ -811,8 +812,10 @@ class PostgresSink:
     def search_index(self) -> None:
         pass  # tsv is written with the rows
 
-    def dataset(self, loaded_at: datetime) -> None:
-        self.cur.execute("INSERT INTO dataset (id, version, loaded_at) VALUES (1, 1, %s)", (loaded_at,))
+    def dataset(self, loaded_at: datetime, version: int) -> None:
+        self.cur.execute(
+            "INSERT INTO dataset (id, version, loaded_at) VALUES (1, %s, %s)", (version, loaded_at)
+        )
 
     def analyze(self) -> None:
         self.cur.execute("ANALYZE")
@@ -984,6 +987,59 @@ def counts_of(initiatives: int) -> dict[str, int]:
     }
 
 
+HISTORY_VERSIONS = 11  # version 1 is the bulk load; versions 2..11 each change some initiatives
+CHANGED_PER_VERSION = 1 / 500  # of the initiatives, at least one
+
+
+def history(conn: Any, initiatives: int, seed: int, loaded_at: datetime) -> int:
+    """A history of the synthetic data, for the change feed and `as_of_version` to have one.
+
+    Version 1 is the bulk load, recorded as history records a database that held data before
+    history began (digest null, no changes). Each later version modifies 1 initiative in 500
+    (distinct ones, drawn with the seed): its `after` is the initiative's detail as the API
+    serves it now (app.history.records, the loader's own serializer), its `before` the same
+    with another summary, `fields` ["summary"]. Replaying the feed therefore ends at the data
+    as it is. Returns the number of changes written.
+    """
+    from sqlalchemy import insert
+
+    from app.history.records import record
+    from app.models import tables
+    from app.models.enums import ResourceType
+
+    rng = random.Random(f"{seed}-history")
+    per_version = max(1, round(initiatives * CHANGED_PER_VERSION))
+    width = max(7, len(str(initiatives)))  # as Generator.ini_id
+    picked = rng.sample(range(1, initiatives + 1), min(initiatives, per_version * (HISTORY_VERSIONS - 1)))
+    start = loaded_at - timedelta(days=HISTORY_VERSIONS)
+    version_rows, change_rows = [], []
+    for version in range(1, HISTORY_VERSIONS + 1):
+        ids = [] if version == 1 else picked[(version - 2) * per_version : (version - 1) * per_version]
+        changes = []
+        for number in sorted(ids):
+            after = record(conn, ResourceType.initiative, f"ini-{number:0{width}d}")
+            assert after is not None, number
+            before = {**after, "summary": f"(until version {version}) {after['summary']}"}
+            changes.append((version, "initiative", after["id"], "modified", ["summary"], before, after))
+        counts = {"initiative": {"modified": len(changes)}} if changes else {}
+        version_rows.append(
+            {
+                "version": version,
+                "loaded_at": start + timedelta(days=version),
+                "digest": None if version == 1 else f"{version:064x}",
+                "counts": counts,
+            }
+        )
+        change_rows += changes
+    conn.execute(insert(tables.versions), version_rows)
+    keys = ("version", "resource", "record_id", "op", "fields", "before", "after")
+    for i in range(0, len(change_rows), BATCH):
+        conn.execute(
+            insert(tables.changes), [dict(zip(keys, c, strict=True)) for c in change_rows[i : i + BATCH]]
+        )
+    return len(change_rows)
+
+
 def build(
     database_url: str,
     *,
@@ -1052,7 +1108,13 @@ def build(
             t0 = time.perf_counter()
             counts["timeline_events"] = rebuild_timeline(conn)
             timings["timeline"] = time.perf_counter() - t0
-            sink.dataset(datetime.now(UTC))
+            bar.set_postfix_str("history")
+            t0 = time.perf_counter()
+            loaded_at = datetime.now(UTC)
+            made = history(conn, initiatives, seed, loaded_at)
+            counts["versions"], counts["changes"] = HISTORY_VERSIONS, made
+            timings["history"] = time.perf_counter() - t0
+            sink.dataset(loaded_at, HISTORY_VERSIONS)
             counts["dataset"] = 1
             if analyze:
                 bar.set_postfix_str("analyze")

@@ -135,7 +135,7 @@ class StatementRecorder:
             return found
         recorder = self
 
-        class Recording(base):  # type: ignore[valid-type, misc]
+        class Recording(base):  # type: ignore[misc]
             def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
                 recorder._record(id(self.connection), _text(query, self), params)
                 return super().execute(query, params, **kwargs)

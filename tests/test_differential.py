@@ -14,6 +14,7 @@ the run of nulls; CSV and NDJSON exports of more than two 1,000-row chunks, filt
 by a nullable field, against the reference and against the paged JSON.
 """
 
+import json
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -329,3 +330,31 @@ def test_random_queries_agree(scale: Scale, resource: str, data: st.DataObject) 
     sort = data.draw(sorts(resource), label="sort")
     limit = data.draw(st.sampled_from([7, 50, 200]), label="limit")
     agree(scale, resource, chosen, sort, limit, max_pages=3)  # the total and facets count them all
+
+
+def test_synthetic_history_replays_to_the_data(scale: Scale) -> None:
+    """scripts/synth.py's history (the benchmark's change feed and `as_of_version`): version 1 the
+    bulk load, then versions each modifying some initiatives; replaying the feed from version 0
+    gives every changed initiative exactly as its detail serves it now, and `as_of_version`
+    answers from it."""
+    from scripts.synth import HISTORY_VERSIONS
+
+    http = scale.sql
+    versions = http.get("/v1/versions").json()["items"]
+    assert [v["version"] for v in versions] == list(range(1, HISTORY_VERSIONS + 1))
+    assert http.get("/v1").json()["version"] == HISTORY_VERSIONS
+    feed = [json.loads(line) for line in http.get("/v1/changes.ndjson").text.splitlines()]
+    assert len(feed) == sum(c["modified"] for v in versions for c in v["counts"].values()) > 0
+    assert {c["op"] for c in feed} == {"modified"} and {c["version"] for c in feed} == set(
+        range(2, HISTORY_VERSIONS + 1)
+    )
+    replayed = {c["id"]: c["after"] for c in feed}
+    assert len(replayed) == len(feed), "each initiative is changed once"
+    for record_id, after in sorted(replayed.items())[:40]:
+        now = http.get(f"/v1/initiatives/{record_id}").json()
+        version = next(c["version"] for c in feed if c["id"] == record_id)
+        assert now["last_changed"]["version"] == now["first_seen"]["version"] == version
+        assert {k: v for k, v in now.items() if k not in ("first_seen", "last_changed")} == after
+        at = http.get(f"/v1/initiatives/{record_id}?as_of_version={HISTORY_VERSIONS}")
+        assert at.status_code == 200 and at.json()["id"] == record_id
+        assert http.get(f"/v1/initiatives/{record_id}?as_of_version={version - 1}").status_code == 404

@@ -146,7 +146,7 @@ def _signature(params: FeedQuery) -> str:
     return hashlib.blake2s(orjson.dumps(spec, option=orjson.OPT_SORT_KEYS), digest_size=6).hexdigest()
 
 
-def _cursor(params: FeedQuery, item: dict[str, Any]) -> str:
+def feed_cursor(params: FeedQuery, item: dict[str, Any]) -> str:
     payload = orjson.dumps([_signature(params), item["version"], item["resource"], item["id"]])
     return base64.urlsafe_b64encode(payload).decode().rstrip("=")
 
@@ -217,7 +217,7 @@ async def list_changes(
     after = _after(params)
     stmt = _select().where(*where, *([] if after is None else [after])).order_by(*KEY).limit(params.limit + 1)
     items = [_item(r) for r in snap.conn.execute(stmt)]
-    next_cursor = _cursor(params, items[params.limit - 1]) if len(items) > params.limit else None
+    next_cursor = feed_cursor(params, items[params.limit - 1]) if len(items) > params.limit else None
     headers = {}
     if next_cursor:
         headers["Link"] = f'<{request.url.include_query_params(cursor=next_cursor)}>; rel="next"'
