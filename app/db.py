@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -104,6 +105,15 @@ def pool_capacity(pool_size: int) -> int:
     return 2 * pool_size
 
 
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+# JSON columns (history's `before` and `after`) are written as orjson writes a response, so that
+# the change feed serves the stored text as it is (app.history.router), and read by orjson.
+JSON_CODEC: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
+
+
 def make_engine(
     url: str,
     *,
@@ -117,6 +127,7 @@ def make_engine(
         engine = create_engine(
             url if writer else _sqlite_read_only_url(url),
             connect_args={"check_same_thread": False},
+            **JSON_CODEC,
             pool_size=pool_size,
             max_overflow=pool_capacity(pool_size) - pool_size,
         )
@@ -133,4 +144,5 @@ def make_engine(
         pool_timeout=connect_timeout_s,
         isolation_level="READ COMMITTED" if writer else "REPEATABLE READ",
         connect_args={"connect_timeout": connect_timeout_s, "options": options},
+        **JSON_CODEC,
     )

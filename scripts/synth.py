@@ -52,7 +52,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import create_engine, event, inspect  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from app.db import schema_transaction  # noqa: E402
+from app.db import JSON_CODEC, schema_transaction  # noqa: E402
 from app.models import Base  # noqa: E402
 from app.models.enums import (  # noqa: E402
     InitiativeKind,
@@ -840,8 +840,8 @@ def _sqlite_path(url: str) -> Path | None:
 
 def _engine(url: str, verify: bool) -> Any:
     if _sqlite_path(url) is None:
-        return create_engine(url)
-    engine = create_engine(url)
+        return create_engine(url, **JSON_CODEC)
+    engine = create_engine(url, **JSON_CODEC)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -3,7 +3,7 @@
 import base64
 import binascii
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -11,7 +11,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from feedgen.feed import FeedGenerator
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, Connection, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Connection, Select, Text, cast, func, select, tuple_
 from starlette.responses import Response, StreamingResponse
 
 from app.common.export import csv_lines
@@ -23,7 +23,7 @@ from app.common.responses import json_response, respond
 from app.common.schemas import Seen
 from app.common.vocabulary import AnyCase
 from app.dates import utc
-from app.deps import ListSnapshotDep, Snapshot, SnapshotDep, feed_snapshot
+from app.deps import ListSnapshotDep, Snapshot, SnapshotDep, derived_of, feed_snapshot
 from app.history.served import PATHS, noun
 from app.models import tables
 from app.models.enums import ChangeOp, ResourceType
@@ -112,6 +112,8 @@ def _where(params: FeedQuery) -> list[ColumnElement[bool]]:
 
 
 def _select() -> Select[Any]:
+    """The changes with their versions' times; `before` and `after` as the JSON text stored
+    (serialized by orjson at the load, app.db), served as it is rather than parsed and dumped again."""
     return select(
         ch.c.version,
         versions.c.loaded_at,
@@ -119,16 +121,18 @@ def _select() -> Select[Any]:
         ch.c.record_id,
         ch.c.op,
         ch.c.fields,
-        ch.c.before,
-        ch.c.after,
+        cast(ch.c.before, Text),
+        cast(ch.c.after, Text),
     ).join(versions, versions.c.version == ch.c.version)
 
 
 KEY = (ch.c.version, ch.c.resource, ch.c.record_id)
 
 
-def _item(row: Any) -> dict[str, Any]:
-    version, loaded_at, resource, record_id, op, fields, before, after = row
+def _item(row: Any, decode: Callable[[str], Any] = orjson.Fragment) -> dict[str, Any]:
+    """A change as served; its JSON texts embedded whole (orjson.Fragment), or `decode`d."""
+    version, loaded_at, resource, record_id, op, fields, before_text, after_text = row
+    before, after = (None if text is None else decode(text) for text in (before_text, after_text))
     return {
         "version": version,
         "loaded_at": utc(loaded_at),
@@ -213,7 +217,11 @@ async def list_changes(
     where = _where(params)
     if snap.representation is not Format.json:  # Accept: text/csv or application/x-ndjson
         return _stream(snap, params)
-    total = snap.conn.execute(select(func.count()).select_from(ch).where(*where)).scalar_one()
+    total: int = derived_of(request).get(
+        snap.version,
+        ("changes", _signature(params)),
+        lambda: snap.conn.execute(select(func.count()).select_from(ch).where(*where)).scalar_one(),
+    )
     after = _after(params)
     stmt = _select().where(*where, *([] if after is None else [after])).order_by(*KEY).limit(params.limit + 1)
     items = [_item(r) for r in snap.conn.execute(stmt)]
@@ -273,7 +281,7 @@ async def changes_feed(
     """The latest 200 matching changes, newest first, one entry each, for feed readers: its
     title says what happened, its link leads to the record, its content lists the changed fields."""
     stmt = _select().where(*_where(params)).order_by(*[k.desc() for k in KEY]).limit(FEED_ENTRIES)
-    items = [_item(r) for r in snap.conn.execute(stmt)]
+    items = [_item(r, orjson.loads) for r in snap.conn.execute(stmt)]
     base = str(request.base_url).rstrip("/")
     feed = FeedGenerator()
     feed.id(f"{base}/v1/changes.atom")
