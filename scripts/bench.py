@@ -757,7 +757,22 @@ def start_ours(
     name = "ours" if workers == 1 else f"ours-{workers}-workers"
     server = start(name, cmd, {"DATABASE_URL": url or f"sqlite:///{db}"}, "/health", port)
     wait_for_bitmaps(server, in_a_row=1 if workers == 1 else 10 * workers)
+    if workers > 1:  # /ready answered by one worker says nothing of the others: wait for them all
+        wait_quiet(server)
     return server
+
+
+def wait_quiet(server: Server, limit: float = 600) -> None:
+    """Wait until the server's processes (every worker) have used almost no CPU for 2 s: each
+    worker builds its own count bitmaps at start-up, and a run must not measure that."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        before = cpu_seconds(server.proc.pid)
+        time.sleep(2)
+        if cpu_seconds(server.proc.pid) - before < 0.1:
+            print(f"{server.name}: every worker idle after {time.monotonic() - started:.1f} s")
+            return
+    raise SystemExit(f"{server.name}: its workers were still busy after {limit:.0f} s; see {server.log}")
 
 
 def wait_for_bitmaps(server: Server, limit: float = 600, in_a_row: int = 1) -> None:
