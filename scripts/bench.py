@@ -843,6 +843,24 @@ def warn_if_busy() -> None:
         )
 
 
+def measured(args: argparse.Namespace, server: Server, paths: list[str]) -> dict[str, Any]:
+    """One measured wrk run, after the machine is idle (--wait-idle) and a warm-up on the second
+    half of the paths, so that the measured run starts with paths never asked."""
+    if args.wait_idle:
+        wait_idle(args.wait_idle)
+    if args.warmup > 0:
+        run_wrk(server, paths, args.warmup, args.connections, args.threads, len(paths) // 2)
+    return run_wrk(server, paths, args.duration, args.connections, args.threads)
+
+
+def run_line(shape: str, label: str, r: dict[str, Any]) -> str:
+    return (
+        f"  {shape:<7} {label:<9} {r['rps']:>9,.0f} req/s  p50 {r['p50_ms']:7.1f} ms"
+        f"  p99 {r['p99_ms']:7.1f} ms  server {r['server_cores']:.2f} cores,"
+        f" wrk {r['wrk_cores']:.2f}, others {r['other_cores']:.2f}"
+    )
+
+
 def run_shapes(args: argparse.Namespace, db: Path, shapes: list[str]) -> None:
     servers: dict[str, Server] = {}
     warm_page_cache(db)
@@ -869,37 +887,16 @@ def run_shapes(args: argparse.Namespace, db: Path, shapes: list[str]) -> None:
             for name in SERVERS:
                 server = servers[name]
                 plist = paths.datasette[shape] if name == "datasette" else paths.ours[shape]
-                if args.wait_idle:
-                    wait_idle(args.wait_idle)
-                if args.warmup > 0:
-                    # the second half of the paths: the measured run starts with paths never asked
-                    run_wrk(server, plist, args.warmup, args.connections, args.threads, len(plist) // 2)
-                r = run_wrk(server, plist, args.duration, args.connections, args.threads)
-                results[shape][name] = r
-                print(
-                    f"  {shape:<7} {name:<9} {r['rps']:>9,.0f} req/s  p50 {r['p50_ms']:7.1f} ms"
-                    f"  p99 {r['p99_ms']:7.1f} ms  server {r['server_cores']:.2f} cores,"
-                    f" wrk {r['wrk_cores']:.2f}, others {r['other_cores']:.2f}",
-                    flush=True,
-                )
+                r = results[shape][name] = measured(args, server, plist)
+                print(run_line(shape, name, r), flush=True)
         two: dict[str, dict[str, Any]] = {}
         scaled = [shape for shape in TWO_WORKER_SHAPES if shape in shapes]
         if scaled and not args.no_two_workers:
             servers.pop("ours").stop()
             servers["ours-2"] = start_ours(db, workers=2)
             for shape in scaled:
-                if args.warmup > 0:
-                    run_wrk(servers["ours-2"], paths.ours[shape], args.warmup, args.connections, args.threads,
-                            len(paths.ours[shape]) // 2)  # fmt: skip
-                r = two[shape] = run_wrk(
-                    servers["ours-2"], paths.ours[shape], args.duration, args.connections, args.threads
-                )
-                print(
-                    f"  {shape:<7} {'ours, 2 workers':<9} {r['rps']:>9,.0f} req/s  p50 {r['p50_ms']:7.1f} ms"
-                    f"  p99 {r['p99_ms']:7.1f} ms  server {r['server_cores']:.2f} cores, wrk {r['wrk_cores']:.2f},"
-                    f" others {r['other_cores']:.2f}",
-                    flush=True,
-                )
+                r = two[shape] = measured(args, servers["ours-2"], paths.ours[shape])
+                print(run_line(shape, "ours, 2 workers", r), flush=True)
         report(args, db, paths, shapes, results, two)
     finally:
         for server in servers.values():
@@ -1266,9 +1263,7 @@ def run_postgresql(args: argparse.Namespace, shapes: list[str]) -> None:
         _children_cpu_delta()
         for shape in shapes:
             plist = paths.ours[shape]
-            if args.warmup > 0:
-                run_wrk(ours, plist, args.warmup, args.connections, args.threads, len(plist) // 2)
-            many = run_wrk(ours, plist, args.duration, args.connections, args.threads)
+            many = measured(args, ours, plist)
             one = run_wrk(ours, plist, args.duration, 1, 1, len(plist) // 4)
             per_request = 1000 / one["rps"]
             raw, statements = raw_sql_ms(db.reader_url, plist[len(plist) // 4 :], 300)

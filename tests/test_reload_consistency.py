@@ -17,10 +17,19 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
-from app.seeding.load import load
 from tests.pg import Database
 from tests.server import uvicorn_server
-from tests.traffic import PATHS, Answer, Traffic, answers, brief, check, make_seed_sets, normalize, version_of
+from tests.traffic import (
+    PATHS,
+    Answer,
+    Traffic,
+    assert_saw_both,
+    brief,
+    expected_answers,
+    load_set,
+    make_seed_sets,
+    normalize,
+)
 
 RELOADS = 16  # loads while the clients run: B, A, B, A, ...
 
@@ -35,8 +44,7 @@ def test_same_seeds_same_answers(empty_db: Database, tmp_path: Path) -> None:
     first: dict[str, Answer] = {}
     with TestClient(create_app(Settings(database_url=empty_db.reader_url))) as http:
         for step, name in enumerate(["A", "B", "A"]):
-            seeds, articles = sets[name]
-            load(empty_db.writer_url, seeds, articles=articles)
+            load_set(sets, name, empty_db.writer_url)
             now = {path: normalize(path, http.get(path)) for path in PATHS}
             if step == 0:
                 first = now
@@ -50,15 +58,9 @@ def test_same_seeds_same_answers(empty_db: Database, tmp_path: Path) -> None:
 
 def test_reload_under_traffic_is_atomic(empty_db: Database, tmp_path: Path) -> None:
     sets = make_seed_sets(tmp_path)
-
-    def load_set(name: str) -> None:
-        seeds, articles = sets[name]
-        load(empty_db.writer_url, seeds, articles=articles)
-
-    load_set("A")
+    load_set(sets, "A", empty_db.writer_url)
     with uvicorn_server(empty_db.reader_url, tmp_path / "uvicorn.log") as (base, process):
         dataset_of: dict[int, str] = {}
-        expected: dict[str, dict[str, Answer]] = {}
         with httpx.Client(base_url=base, timeout=30) as http:
 
             def loaded(name: str) -> None:
@@ -66,15 +68,12 @@ def test_reload_under_traffic_is_atomic(empty_db: Database, tmp_path: Path) -> N
                 assert version not in dataset_of, f"version {version} did not change on reload"
                 dataset_of[version] = name
 
+            def switch(name: str) -> None:
+                load_set(sets, name, empty_db.writer_url)
+                loaded(name)
+
             loaded("A")
-            load_set("B")
-            loaded("B")
-            expected["B"] = answers(http)
-            load_set("A")
-            loaded("A")
-            # A's answers once it has been reloaded (test_same_seeds_same_answers checks that
-            # they do not depend on the load history)
-            expected["A"] = answers(http)
+            expected = expected_answers(http, switch)
 
             differing = [p for p in PATHS if expected["A"][p] != expected["B"][p]]
             assert len(differing) >= len(PATHS) - 2, "A and B should differ on (almost) every request"
@@ -92,16 +91,10 @@ def test_reload_under_traffic_is_atomic(empty_db: Database, tmp_path: Path) -> N
             with Traffic(base) as traffic:
                 time.sleep(0.3)
                 for i in range(RELOADS):
-                    name = "B" if i % 2 == 0 else "A"
-                    load_set(name)
-                    loaded(name)
+                    switch("B" if i % 2 == 0 else "A")
                     time.sleep(rng.uniform(0.0, 0.25))
                 time.sleep(0.3)
             assert process.poll() is None, "uvicorn died"
 
-    observations = traffic.observations
     print(f"\n{empty_db.backend}: {traffic.summary()} during {RELOADS} reloads")
-    seen_sets = check(observations, expected, dataset_of)
-    assert seen_sets["A"] > 20 and seen_sets["B"] > 20, f"the clients did not see both sets: {seen_sets}"
-    seen_versions = {version_of(o.etag) for o in observations} - {None}
-    assert len(seen_versions) >= RELOADS // 2, f"only versions {sorted(seen_versions)} were seen"
+    assert_saw_both(traffic, expected, dataset_of, RELOADS)

@@ -16,12 +16,14 @@ import shutil
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from app.seeding.load import load
 from tests.helpers import FIXTURES, edit
 
 CLIENTS = 4
@@ -113,6 +115,11 @@ def make_seed_sets(tmp: Path) -> dict[str, tuple[Path, Path]]:
     start, end = text.index("mous:\n"), text.index("pledges:\n")
     source.write_text(text[:start] + text[end:], encoding="utf-8")
     return sets
+
+
+def load_set(sets: dict[str, tuple[Path, Path]], name: str, url: str) -> None:
+    seeds, articles = sets[name]
+    load(url, seeds, articles=articles)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,3 +287,24 @@ def check(
         sorted(set(failures))[:30]
     )
     return seen_sets
+
+
+def expected_answers(http: httpx.Client, switch: Callable[[str], None]) -> dict[str, dict[str, Answer]]:
+    """Each set's answers: `switch` loads B, then A again, and waits until `http` serves it. A's
+    are taken once it has been reloaded (test_same_seeds_same_answers checks that answers do not
+    depend on the load history)."""
+    expected = {}
+    for name in ("B", "A"):
+        switch(name)
+        expected[name] = answers(http)
+    return expected
+
+
+def assert_saw_both(
+    traffic: Traffic, expected: dict[str, dict[str, Answer]], dataset_of: dict[int, str], loads: int
+) -> None:
+    """`check`, and the clients saw both sets and at least half of the versions loaded."""
+    seen_sets = check(traffic.observations, expected, dataset_of)
+    assert seen_sets["A"] > 20 and seen_sets["B"] > 20, f"the clients did not see both sets: {seen_sets}"
+    seen_versions = {version_of(o.etag) for o in traffic.observations} - {None}
+    assert len(seen_versions) >= loads // 2, f"only versions {sorted(seen_versions)} were seen"
